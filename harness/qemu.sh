@@ -1,0 +1,44 @@
+#!/bin/bash
+# Boot a built kernel under QEMU (TCG) with the host's root over 9p.
+#   qemu.sh <kernel> <variant> [CMD]
+# With CMD: runs it in the guest, exits with its status; output on stdout.
+# Without: an interactive shell on the console.
+# Env: QEMU_TIMEOUT (s, default 1800), QEMU_MODE=icount for deterministic
+# timing (-smp 1), QEMU_APPEND for extra kernel arguments.
+. "$(dirname "$0")/lib.sh"
+KERNEL=${1:?kernel} VARIANT=${2:?variant}
+shift 2
+CMD=${*:-${CMD:-}}
+obj=$(objdir "$KERNEL" "$VARIANT")
+img=$obj/arch/x86/boot/bzImage
+[ -f "$img" ] || die "no kernel at $img: run make first"
+"$TOP/harness/initramfs.sh"
+
+accel=(-accel tcg,thread=multi -smp 2)
+if [ "${QEMU_MODE:-}" = icount ]; then
+	accel=(-accel tcg -icount shift=0,sleep=off -smp 1)
+fi
+append="console=ttyS0 loglevel=5 panic=-1 oops=panic ${QEMU_APPEND:-}"
+args=(qemu-system-x86_64 "${accel[@]}" -cpu max -m 2G -nographic -no-reboot
+	-kernel "$img" -initrd "$BUILD/initramfs.cpio.gz"
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap)
+
+if [ -z "$CMD" ]; then
+	exec "${args[@]}" -append "$append"
+fi
+
+mkdir -p "$BUILD/run"
+script=$(mktemp "$BUILD/run/cmd.XXXXXX")
+trap 'rm -f "$script"' EXIT
+printf '%s\n' "$CMD" > "$script"
+chmod 644 "$script"
+log=$(mktemp "$BUILD/run/log.XXXXXX")
+timeout --foreground -k 10 "${QEMU_TIMEOUT:-1800}" "${args[@]}" -monitor none \
+	-append "$append harness.cmd=$script" </dev/null | tee "$log" || true
+rc=$(sed -n 's/^@@HARNESS-EXIT=\([0-9]*\).*/\1/p' "$log" | tail -n 1)
+rm -f "$log"
+if [ -z "$rc" ]; then
+	echo "@@HARNESS: guest ended without reporting an exit status (hang, panic or timeout)" >&2
+	exit 125
+fi
+exit "$rc"
