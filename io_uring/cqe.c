@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The completion queue: posting CQEs, keeping them when the ring is full,
+ * and waiting for them in io_uring_enter(IORING_ENTER_GETEVENTS).
+ *
+ * CQEs reach the application in the order they were posted. When the CQ
+ * ring is full, new CQEs go to an overflow list (IORING_FEAT_NODROP) and
+ * keep going there until the list has been flushed back into the ring, so
+ * that a later CQE never overtakes an earlier one. Only a failed allocation
+ * loses a CQE; that is counted in cq_overflow and reported as -EBADR.
+ */
+#include <linux/compat.h>
+#include <linux/hrtimer.h>
+#include <linux/io_uring.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+
+#include "io_uring.h"
+#include <trace/events/io_uring.h>
+
+struct io_overflow_cqe {
+	struct list_head	list;
+	struct io_uring_cqe	cqe;	/* followed by big_cqe[2] on CQE32 rings */
+};
+
+static bool io_cqe32(struct io_ring_ctx *ctx)
+{
+	return ctx->flags & IORING_SETUP_CQE32;
+}
+
+static struct io_uring_cqe *io_cqe_slot(struct io_ring_ctx *ctx, u32 tail)
+{
+	unsigned int idx = tail & (ctx->cq_entries - 1);
+
+	return &ctx->rings->cqes[idx << io_cqe32(ctx)];
+}
+
+/* The application may write any cq_head; a bad one only hurts itself. */
+static bool io_cq_full(struct io_ring_ctx *ctx)
+{
+	return ctx->cached_cq_tail - READ_ONCE(ctx->rings->cq_head) >=
+		ctx->cq_entries;
+}
+
+static void io_cq_fill(struct io_ring_ctx *ctx, const struct io_uring_cqe *src)
+{
+	struct io_uring_cqe *cqe = io_cqe_slot(ctx, ctx->cached_cq_tail++);
+
+	memcpy(cqe, src, sizeof(*cqe) << io_cqe32(ctx));
+}
+
+/* Make filled CQEs visible: the CQE stores come before the tail store. */
+static void io_cq_publish(struct io_ring_ctx *ctx)
+{
+	/* pairs with the application's acquire load of cq_tail */
+	smp_store_release(&ctx->rings->cq_tail, ctx->cached_cq_tail);
+}
+
+static void io_cq_wake(struct io_ring_ctx *ctx)
+{
+	/* wq_has_sleeper() orders the tail store before the waiter check */
+	if (wq_has_sleeper(&ctx->cq_wait))
+		wake_up_all(&ctx->cq_wait);
+}
+
+static void io_cq_set_overflow(struct io_ring_ctx *ctx)
+{
+	if (!test_and_set_bit(IO_CHECK_CQ_OVERFLOW, &ctx->check_cq))
+		atomic_or(IORING_SQ_CQ_OVERFLOW, &ctx->rings->sq_flags);
+}
+
+static void io_cq_clear_overflow(struct io_ring_ctx *ctx)
+{
+	clear_bit(IO_CHECK_CQ_OVERFLOW, &ctx->check_cq);
+	atomic_andnot(IORING_SQ_CQ_OVERFLOW, &ctx->rings->sq_flags);
+}
+
+static void io_cq_overflow(struct io_ring_ctx *ctx,
+			   const struct io_uring_cqe *cqe)
+{
+	size_t size = sizeof(struct io_overflow_cqe);
+	struct io_overflow_cqe *ocqe;
+
+	if (io_cqe32(ctx))
+		size += sizeof(struct io_uring_cqe);
+	ocqe = kmalloc(size, GFP_ATOMIC | __GFP_ACCOUNT | __GFP_NOWARN);
+	if (!ocqe) {
+		/* lost: tell the application through cq_overflow and -EBADR */
+		WRITE_ONCE(ctx->rings->cq_overflow,
+			   READ_ONCE(ctx->rings->cq_overflow) + 1);
+		set_bit(IO_CHECK_CQ_DROPPED, &ctx->check_cq);
+		return;
+	}
+	memcpy(&ocqe->cqe, cqe, sizeof(*cqe) << io_cqe32(ctx));
+	list_add_tail(&ocqe->list, &ctx->cq_overflow_list);
+	io_cq_set_overflow(ctx);
+}
+
+static void __io_cq_flush_overflow(struct io_ring_ctx *ctx)
+{
+	struct io_overflow_cqe *ocqe;
+
+	lockdep_assert_held(&ctx->completion_lock);
+	while (!list_empty(&ctx->cq_overflow_list) && !io_cq_full(ctx)) {
+		ocqe = list_first_entry(&ctx->cq_overflow_list,
+					struct io_overflow_cqe, list);
+		io_cq_fill(ctx, &ocqe->cqe);
+		list_del(&ocqe->list);
+		kfree(ocqe);
+	}
+	if (list_empty(&ctx->cq_overflow_list))
+		io_cq_clear_overflow(ctx);
+}
+
+/**
+ * io_post_cqe - post one CQE
+ * @ctx: the ring
+ * @user_data, @res, @cflags: the CQE's fields
+ * @extra1, @extra2: big_cqe[] on IORING_SETUP_CQE32 rings, ignored otherwise
+ *
+ * Return: false if the CQE had to be dropped for lack of memory.
+ */
+bool io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
+		 u64 extra1, u64 extra2)
+{
+	struct {
+		struct io_uring_cqe cqe;
+		u64 extra[2];
+	} c = {
+		.cqe = { .user_data = user_data, .res = res, .flags = cflags },
+		.extra = { extra1, extra2 },
+	};
+	bool posted = true;
+
+	trace_io_uring_complete(ctx, user_data, res, cflags);
+	spin_lock(&ctx->completion_lock);
+	if (likely(!test_bit(IO_CHECK_CQ_OVERFLOW, &ctx->check_cq) &&
+		   !io_cq_full(ctx))) {
+		io_cq_fill(ctx, &c.cqe);
+	} else {
+		io_cq_overflow(ctx, &c.cqe);
+		posted = !test_bit(IO_CHECK_CQ_DROPPED, &ctx->check_cq);
+	}
+	io_cq_publish(ctx);
+	spin_unlock(&ctx->completion_lock);
+	io_cq_wake(ctx);
+	return posted;
+}
+
+void io_cq_flush_overflow(struct io_ring_ctx *ctx)
+{
+	if (!test_bit(IO_CHECK_CQ_OVERFLOW, &ctx->check_cq))
+		return;
+	spin_lock(&ctx->completion_lock);
+	__io_cq_flush_overflow(ctx);
+	io_cq_publish(ctx);
+	spin_unlock(&ctx->completion_lock);
+}
+
+/*
+ * Ring teardown: nobody will read these any more. The rings themselves
+ * may not exist (setup failed), so only the list is touched.
+ */
+void io_cq_drop_overflow(struct io_ring_ctx *ctx)
+{
+	struct io_overflow_cqe *ocqe, *tmp;
+
+	list_for_each_entry_safe(ocqe, tmp, &ctx->cq_overflow_list, list) {
+		list_del(&ocqe->list);
+		kfree(ocqe);
+	}
+}
+
+/* CQEs the application has not consumed yet, as it sees them. */
+unsigned int io_cq_ready(struct io_ring_ctx *ctx)
+{
+	return READ_ONCE(ctx->rings->cq_tail) - READ_ONCE(ctx->rings->cq_head);
+}
+
+/* The wait's arguments, from a sigset pointer or io_uring_getevents_arg. */
+struct io_wait_args {
+	const sigset_t __user		*sig;
+	size_t				sigsz;
+	struct __kernel_timespec __user	*ts;
+	ktime_t				min_wait;
+};
+
+static int io_get_wait_args(u32 flags, const void __user *argp, size_t argsz,
+			    struct io_wait_args *wa)
+{
+	struct io_uring_getevents_arg arg;
+
+	memset(wa, 0, sizeof(*wa));
+	if (!(flags & IORING_ENTER_EXT_ARG)) {
+		wa->sig = argp;
+		wa->sigsz = argsz;
+		return 0;
+	}
+	if (argsz != sizeof(arg))
+		return -EINVAL;
+	if (copy_from_user(&arg, argp, sizeof(arg)))
+		return -EFAULT;
+	wa->sig = u64_to_user_ptr(arg.sigmask);
+	wa->sigsz = arg.sigmask_sz;
+	wa->ts = u64_to_user_ptr(arg.ts);
+	wa->min_wait = (ktime_t)arg.min_wait_usec * NSEC_PER_USEC;
+	return 0;
+}
+
+static int io_set_sigmask(const struct io_wait_args *wa)
+{
+#ifdef CONFIG_COMPAT
+	if (in_compat_syscall())
+		return set_compat_user_sigmask((const compat_sigset_t __user *)wa->sig,
+					       wa->sigsz);
+#endif
+	return set_user_sigmask(wa->sig, wa->sigsz);
+}
+
+/* State of one waiter in io_cq_wait(). */
+struct io_waiter {
+	struct io_ring_ctx	*ctx;
+	unsigned int		want;		/* CQEs that satisfy the wait */
+	u32			start_tail;	/* cq_tail when the wait began */
+	ktime_t			min_deadline;	/* end of min_wait, or 0 */
+	ktime_t			deadline;	/* KTIME_MAX: no timeout */
+};
+
+static bool io_waiter_done(struct io_waiter *w)
+{
+	struct io_ring_ctx *ctx = w->ctx;
+
+	if (io_cq_ready(ctx) >= w->want)
+		return true;
+	/* past min_wait, any CQE posted during the wait is enough */
+	return !w->min_deadline &&
+	       READ_ONCE(ctx->rings->cq_tail) != w->start_tail;
+}
+
+/*
+ * Sleep once. Returns 0 after a wakeup, -ETIME when the deadline passed,
+ * and ends the min_wait phase (returning 0) when its deadline passed.
+ */
+static int io_waiter_sleep(struct io_waiter *w)
+{
+	ktime_t until = w->min_deadline ? w->min_deadline : w->deadline;
+
+	if (until == KTIME_MAX) {
+		schedule();
+		return 0;
+	}
+	if (schedule_hrtimeout_range_clock(&until, 0, HRTIMER_MODE_ABS,
+					   CLOCK_MONOTONIC))
+		return 0;
+	if (w->min_deadline) {
+		w->min_deadline = 0;
+		return 0;
+	}
+	return -ETIME;
+}
+
+static int io_waiter_init(struct io_waiter *w, struct io_ring_ctx *ctx,
+			  unsigned int min_events, u32 flags,
+			  const struct io_wait_args *wa)
+{
+	ktime_t now = ktime_get();
+	struct timespec64 ts;
+
+	w->ctx = ctx;
+	w->want = min_events;
+	w->start_tail = READ_ONCE(ctx->rings->cq_tail);
+	w->deadline = KTIME_MAX;
+	w->min_deadline = 0;
+	if (wa->ts) {
+		if (get_timespec64(&ts, wa->ts))
+			return -EFAULT;
+		w->deadline = timespec64_to_ktime(ts);
+		if (!(flags & IORING_ENTER_ABS_TIMER))
+			w->deadline = ktime_add_safe(w->deadline, now);
+	}
+	if (wa->min_wait) {
+		w->min_deadline = ktime_add_safe(now, wa->min_wait);
+		/* a min_wait past the timeout is just the timeout */
+		if (ktime_compare(w->min_deadline, w->deadline) >= 0)
+			w->min_deadline = 0;
+	}
+	return 0;
+}
+
+static int io_cq_wait_loop(struct io_waiter *w)
+{
+	struct io_ring_ctx *ctx = w->ctx;
+	DEFINE_WAIT(wait);
+	int ret;
+
+	do {
+		prepare_to_wait(&ctx->cq_wait, &wait, TASK_INTERRUPTIBLE);
+		if (test_bit(IO_CHECK_CQ_OVERFLOW, &ctx->check_cq)) {
+			io_cq_flush_overflow(ctx);
+			/* still no room: only the application can make some */
+			if (test_bit(IO_CHECK_CQ_OVERFLOW, &ctx->check_cq)) {
+				ret = 0;
+				break;
+			}
+		}
+		if (io_waiter_done(w)) {
+			ret = 0;
+			break;
+		}
+		if (test_bit(IO_CHECK_CQ_DROPPED, &ctx->check_cq)) {
+			ret = -EBADR;
+			break;
+		}
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		ret = io_waiter_sleep(w);
+	} while (!ret);
+	finish_wait(&ctx->cq_wait, &wait);
+	return ret;
+}
+
+/**
+ * io_cq_wait - wait until @min_events CQEs are ready to be reaped
+ *
+ * Honours the sigmask, timeout, min_wait_usec and IORING_ENTER_ABS_TIMER
+ * that come with IORING_ENTER_EXT_ARG. A wait that ends early, by timeout
+ * or signal, still reports success if any CQE is ready.
+ */
+int io_cq_wait(struct io_ring_ctx *ctx, unsigned int min_events, u32 flags,
+	       const void __user *argp, size_t argsz)
+{
+	struct io_wait_args wa;
+	struct io_waiter w;
+	int ret;
+
+	ret = io_get_wait_args(flags, argp, argsz, &wa);
+	if (ret)
+		return ret;
+	min_events = min(min_events, ctx->cq_entries);
+
+	io_cq_flush_overflow(ctx);
+	if (io_cq_ready(ctx) >= min_events)
+		return 0;
+
+	ret = io_waiter_init(&w, ctx, min_events, flags, &wa);
+	if (ret)
+		return ret;
+	if (wa.sig) {
+		ret = io_set_sigmask(&wa);
+		if (ret)
+			return ret;
+	}
+	ret = io_cq_wait_loop(&w);
+	restore_saved_sigmask_unless(ret == -EINTR);
+
+	if (ret == -EBADR)
+		clear_bit(IO_CHECK_CQ_DROPPED, &ctx->check_cq);
+	else if (ret && io_cq_ready(ctx))
+		ret = 0;
+	return ret;
+}

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The io_uring core: the ring context, the request, and the services the
+ * core offers to op families (completion, request state).
+ *
+ * A request moves one way: SQE -> prep -> issue -> completion -> CQE.
+ * Op families implement prep and issue (see opdef.h); everything else
+ * belongs to the core, which never calls an op family by name.
+ */
+#ifndef IO_URING_CORE_H
+#define IO_URING_CORE_H
+
+#include <linux/io_uring_types.h>
+#include <linux/io_uring/cmd.h>
+#include <linux/mutex.h>
+#include <linux/percpu-refcount.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/task_work.h>
+
+#include "memmap.h"
+
+struct cred;
+struct seq_file;
+
+/* Largest SQ a ring may have; the CQ may be twice as large. */
+#define IORING_MAX_ENTRIES	32768
+#define IORING_MAX_CQ_ENTRIES	(2 * IORING_MAX_ENTRIES)
+
+/*
+ * The part of the shared ring mapping the kernel reads and writes. The
+ * application finds each field through io_uring_params.{sq,cq}_off, so the
+ * layout is ours to choose: fields are grouped by writer, so the kernel's
+ * stores and the application's stores never share a cache line.
+ */
+struct io_rings {
+	/* written by the kernel */
+	u32			sq_head ____cacheline_aligned_in_smp;
+	u32			cq_tail;
+	atomic_t		sq_flags;	/* IORING_SQ_* */
+	u32			sq_dropped;	/* invalid SQ array entries */
+	u32			cq_overflow;	/* CQEs lost (no memory) */
+
+	/* written by the application */
+	u32			sq_tail ____cacheline_aligned_in_smp;
+	u32			cq_head;
+	u32			cq_flags;	/* IORING_CQ_* */
+
+	/* fixed at setup */
+	u32			sq_ring_mask;
+	u32			cq_ring_mask;
+	u32			sq_ring_entries;
+	u32			cq_ring_entries;
+
+	struct io_uring_cqe	cqes[] ____cacheline_aligned_in_smp;
+};
+
+/* Bits of io_ring_ctx.check_cq: rare conditions the waiter must look at. */
+enum {
+	IO_CHECK_CQ_OVERFLOW,		/* CQEs wait on the overflow list */
+	IO_CHECK_CQ_DROPPED,		/* a CQE was lost; next wait says -EBADR */
+};
+
+struct io_ring_ctx {
+	/* Fixed at setup; read without locks. */
+	struct {
+		unsigned int		flags;		/* IORING_SETUP_* */
+		unsigned int		sq_entries;
+		unsigned int		cq_entries;
+		struct io_rings		*rings;
+		struct io_uring_sqe	*sq_sqes;
+		u32			*sq_array;	/* NULL with NO_SQARRAY */
+		struct io_region	ring_region;
+		struct io_region	sqe_region;
+		const struct cred	*creds;		/* the creator's */
+		struct task_struct	*submitter_task; /* SINGLE_ISSUER */
+	};
+
+	/* Submission side, under uring_lock. */
+	struct {
+		/* serialises submission and registration */
+		struct mutex		uring_lock;
+		u32			cached_sq_head;
+		bool			drain_disabled;
+	};
+
+	/* Completion side, under completion_lock. */
+	struct {
+		/* protects cached_cq_tail and cq_overflow_list */
+		spinlock_t		completion_lock;
+		u32			cached_cq_tail;
+		struct list_head	cq_overflow_list;
+		unsigned long		check_cq;	/* IO_CHECK_CQ_* bits */
+		wait_queue_head_t	cq_wait;
+	} ____cacheline_aligned_in_smp;
+
+	/*
+	 * Lifetime: the ring file holds the initial reference; every request
+	 * in flight holds one more. Closing the file kills the ref and the
+	 * exit work frees the context once all requests are gone.
+	 */
+	struct percpu_ref		refs;
+	struct completion		ref_done;
+	struct work_struct		exit_work;
+};
+
+/*
+ * Per-op state sits at the start of every request, so that an op's
+ * command struct and struct io_uring_cmd both begin with the file.
+ */
+struct io_cmd_data {
+	struct file		*file;
+	u8			data[56];
+};
+
+/* The fields of the CQE a request will post. */
+struct io_cqe {
+	u64			user_data;
+	s32			res;
+	u32			flags;
+};
+
+/* io_kiocb.flags: the low bits are the SQE's IOSQE_* flags, verbatim. */
+enum {
+	REQ_F_SQE_FLAGS		= 0xff,
+	REQ_F_FAILED		= BIT(8),	/* post the CQE even with CQE_SKIP */
+	REQ_F_CREDS		= BIT(9),	/* req->creds holds a reference */
+};
+
+struct io_kiocb {
+	union {
+		struct file		*file;
+		struct io_cmd_data	cmd;	/* see io_kiocb_to_cmd() */
+	};
+	u8				opcode;
+	u32				flags;		/* REQ_F_* */
+	struct io_ring_ctx		*ctx;
+	struct task_struct		*task;		/* the submitter */
+	const struct cred		*creds;		/* personality, if REQ_F_CREDS */
+	struct io_cqe			cqe;
+	u64				big_cqe[2];	/* extra CQE32 words */
+	struct callback_head		task_work;
+};
+
+/* An op's command struct, overlaid on the start of the request. */
+#define io_kiocb_to_cmd(req, cmd_type) ( \
+	BUILD_BUG_ON_ZERO(sizeof(cmd_type) > sizeof(struct io_cmd_data)) + \
+	((typeof(cmd_type) *)&(req)->cmd) \
+)
+
+static inline struct io_kiocb *cmd_to_io_kiocb(void *cmd)
+{
+	return container_of(cmd, struct io_kiocb, cmd);
+}
+
+/*
+ * What ->issue() returns besides a negative errno (which fails the
+ * request with that result):
+ */
+enum {
+	IOU_DONE	= 0,	/* result set with io_req_set_res(); complete it */
+	IOU_QUEUED	= 1,	/* the op owns the request and completes it later */
+};
+
+static inline void io_req_set_res(struct io_kiocb *req, s32 res, u32 cflags)
+{
+	req->cqe.res = res;
+	req->cqe.flags = cflags;
+}
+
+static inline void io_req_set_fail(struct io_kiocb *req)
+{
+	req->flags |= REQ_F_FAILED;
+}
+
+/* cqe.c */
+bool io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
+		 u64 extra1, u64 extra2);
+void io_req_complete(struct io_kiocb *req);
+void io_cq_flush_overflow(struct io_ring_ctx *ctx);
+unsigned int io_cq_ready(struct io_ring_ctx *ctx);
+int io_cq_wait(struct io_ring_ctx *ctx, unsigned int min_events, u32 flags,
+	       const void __user *argp, size_t argsz);
+void io_cq_drop_overflow(struct io_ring_ctx *ctx);
+
+/* submit.c */
+int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr);
+void io_req_free(struct io_kiocb *req);
+int __init io_req_cache_init(void);
+
+/* setup.c */
+struct io_ring_ctx *io_ring_ctx_from_file(struct file *file);
+
+/* fdinfo.c */
+void io_uring_show_fdinfo(struct seq_file *m, struct file *f);
+
+#endif /* IO_URING_CORE_H */

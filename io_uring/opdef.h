@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef IO_URING_OPDEF_H
+#define IO_URING_OPDEF_H
+
+#include <linux/types.h>
+
+struct io_kiocb;
+struct io_uring_sqe;
+
+/*
+ * One entry per opcode: how the core prepares, issues and cleans up a
+ * request. An opcode whose ->prep is NULL is not implemented: submission
+ * fails it with -EOPNOTSUPP and IORING_REGISTER_PROBE does not list it.
+ */
+struct io_op_def {
+	const char	*name;
+	/* Read and check the SQE. Must leave nothing to undo on failure. */
+	int		(*prep)(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+	/* Do the work; see IOU_DONE and IOU_QUEUED in io_uring.h. */
+	int		(*issue)(struct io_kiocb *req, unsigned int issue_flags);
+	/* Release what prep or issue took, once the request is done. */
+	void		(*cleanup)(struct io_kiocb *req);
+	/* sqe->fd names the file to operate on */
+	unsigned int	needs_file : 1;
+	/* sqe->ioprio is meaningful; otherwise it must be zero */
+	unsigned int	ioprio : 1;
+	/* allowed on an IORING_SETUP_IOPOLL ring */
+	unsigned int	iopoll : 1;
+	/* accepts IOSQE_BUFFER_SELECT */
+	unsigned int	buffer_select : 1;
+	/* not worth an audit record */
+	unsigned int	audit_skip : 1;
+};
+
+extern const struct io_op_def io_op_defs[];
+
+static inline bool io_op_supported(unsigned int opcode)
+{
+	return !!io_op_defs[opcode].prep;
+}
+
+#endif /* IO_URING_OPDEF_H */

@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Creating and destroying a ring: io_uring_setup(), the ring file and
+ * its mmap(), and the sysctls that decide who may create rings.
+ *
+ * Lifetime of a ring context:
+ *   io_uring_setup() creates it with the ring file holding the initial
+ *   reference in ctx->refs. Each request holds another from submission
+ *   to free. Closing the last file reference kills ctx->refs; the exit
+ *   work waits for the count to reach zero, then frees everything.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/io_uring.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/syscalls.h>
+#include <linux/sysctl.h>
+#include <linux/uidgid.h>
+
+#include "io_uring.h"
+
+#define CREATE_TRACE_POINTS
+#include <trace/events/io_uring.h>
+
+/* 0: anyone may create rings, 1: only io_uring_group or admins, 2: nobody */
+static int sysctl_io_uring_disabled;
+static int sysctl_io_uring_group = -1;
+
+static bool io_uring_allowed(void)
+{
+	int disabled = READ_ONCE(sysctl_io_uring_disabled);
+	kgid_t group;
+
+	if (disabled == 2)
+		return false;
+	if (disabled == 0 || capable(CAP_SYS_ADMIN))
+		return true;
+	group = make_kgid(&init_user_ns, READ_ONCE(sysctl_io_uring_group));
+	return gid_valid(group) && in_group_p(group);
+}
+
+#define IORING_SETUP_KNOWN (IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL | \
+			    IORING_SETUP_SQ_AFF | IORING_SETUP_CQSIZE | \
+			    IORING_SETUP_CLAMP | IORING_SETUP_ATTACH_WQ | \
+			    IORING_SETUP_R_DISABLED | IORING_SETUP_SUBMIT_ALL | \
+			    IORING_SETUP_COOP_TASKRUN | \
+			    IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_SQE128 | \
+			    IORING_SETUP_CQE32 | IORING_SETUP_SINGLE_ISSUER | \
+			    IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_NO_MMAP | \
+			    IORING_SETUP_REGISTERED_FD_ONLY | \
+			    IORING_SETUP_NO_SQARRAY)
+
+/*
+ * Known flags whose mechanism does not exist yet: refused with -EINVAL
+ * rather than accepted and silently ignored.
+ */
+#define IORING_SETUP_UNIMPLEMENTED (IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL | \
+				    IORING_SETUP_SQ_AFF | \
+				    IORING_SETUP_ATTACH_WQ | \
+				    IORING_SETUP_REGISTERED_FD_ONLY)
+
+#define IORING_FEAT_IMPLEMENTED (IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP | \
+				 IORING_FEAT_SUBMIT_STABLE | \
+				 IORING_FEAT_EXT_ARG | IORING_FEAT_CQE_SKIP | \
+				 IORING_FEAT_MIN_TIMEOUT)
+
+/* Flag combinations 6.12 refuses, whatever the ring size. */
+static int io_check_setup_flags(u32 flags)
+{
+	if (flags & ~IORING_SETUP_KNOWN)
+		return -EINVAL;
+	if ((flags & IORING_SETUP_REGISTERED_FD_ONLY) &&
+	    !(flags & IORING_SETUP_NO_MMAP))
+		return -EINVAL;
+	if (flags & IORING_SETUP_SQPOLL) {
+		/* the SQ thread never needs an IPI to run task work */
+		if (flags & (IORING_SETUP_COOP_TASKRUN |
+			     IORING_SETUP_TASKRUN_FLAG |
+			     IORING_SETUP_DEFER_TASKRUN))
+			return -EINVAL;
+	} else if (!(flags & IORING_SETUP_COOP_TASKRUN) &&
+		   (flags & IORING_SETUP_TASKRUN_FLAG) &&
+		   !(flags & IORING_SETUP_DEFER_TASKRUN)) {
+		return -EINVAL;
+	}
+	if ((flags & IORING_SETUP_DEFER_TASKRUN) &&
+	    !(flags & IORING_SETUP_SINGLE_ISSUER))
+		return -EINVAL;
+	if (flags & IORING_SETUP_UNIMPLEMENTED)
+		return -EINVAL;
+	return 0;
+}
+
+/* Round and clamp the ring sizes in @p, as io_uring_setup(2) documents. */
+static int io_size_rings(u32 entries, struct io_uring_params *p)
+{
+	bool clamp = p->flags & IORING_SETUP_CLAMP;
+
+	if (!entries)
+		return -EINVAL;
+	if (entries > IORING_MAX_ENTRIES) {
+		if (!clamp)
+			return -EINVAL;
+		entries = IORING_MAX_ENTRIES;
+	}
+	p->sq_entries = roundup_pow_of_two(entries);
+
+	if (!(p->flags & IORING_SETUP_CQSIZE)) {
+		p->cq_entries = 2 * p->sq_entries;
+		return 0;
+	}
+	if (!p->cq_entries)
+		return -EINVAL;
+	if (p->cq_entries > IORING_MAX_CQ_ENTRIES) {
+		if (!clamp)
+			return -EINVAL;
+		p->cq_entries = IORING_MAX_CQ_ENTRIES;
+	}
+	p->cq_entries = roundup_pow_of_two(p->cq_entries);
+	if (p->cq_entries < p->sq_entries)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Bytes of the rings mapping: struct io_rings, the CQEs, then (unless
+ * NO_SQARRAY) the SQ index array on its own cache line.
+ */
+static size_t io_rings_size(u32 flags, u32 sq_entries, u32 cq_entries,
+			    size_t *sq_array_off)
+{
+	size_t cqe_size = sizeof(struct io_uring_cqe);
+	size_t size;
+
+	if (flags & IORING_SETUP_CQE32)
+		cqe_size *= 2;
+	size = struct_size_t(struct io_rings, cqes, 0) + cqe_size * cq_entries;
+	*sq_array_off = 0;
+	if (!(flags & IORING_SETUP_NO_SQARRAY)) {
+		*sq_array_off = ALIGN(size, SMP_CACHE_BYTES);
+		size = *sq_array_off + sizeof(u32) * sq_entries;
+	}
+	return size;
+}
+
+static size_t io_sqes_size(u32 flags, u32 sq_entries)
+{
+	size_t sqe_size = sizeof(struct io_uring_sqe);
+
+	if (flags & IORING_SETUP_SQE128)
+		sqe_size *= 2;
+	return sqe_size * sq_entries;
+}
+
+static int io_alloc_region(struct io_ring_ctx *ctx, struct io_region *r,
+			   u64 user_addr, size_t size)
+{
+	if (ctx->flags & IORING_SETUP_NO_MMAP)
+		return io_region_pin(r, user_addr, size);
+	return io_region_alloc(r, size);
+}
+
+static int io_alloc_rings(struct io_ring_ctx *ctx, struct io_uring_params *p)
+{
+	size_t size, sq_array_off;
+	struct io_rings *rings;
+	int ret;
+
+	size = io_rings_size(ctx->flags, p->sq_entries, p->cq_entries,
+			     &sq_array_off);
+	ret = io_alloc_region(ctx, &ctx->ring_region, p->cq_off.user_addr, size);
+	if (ret)
+		return ret;
+	rings = ctx->ring_region.ptr;
+	ctx->rings = rings;
+	if (sq_array_off)
+		ctx->sq_array = (u32 *)((char *)rings + sq_array_off);
+
+	size = io_sqes_size(ctx->flags, p->sq_entries);
+	ret = io_alloc_region(ctx, &ctx->sqe_region, p->sq_off.user_addr, size);
+	if (ret)
+		return ret;
+	ctx->sq_sqes = ctx->sqe_region.ptr;
+
+	/* user memory may hold anything: start from a clean state */
+	memset(rings, 0, offsetof(struct io_rings, cqes));
+	rings->sq_ring_mask = p->sq_entries - 1;
+	rings->cq_ring_mask = p->cq_entries - 1;
+	rings->sq_ring_entries = p->sq_entries;
+	rings->cq_ring_entries = p->cq_entries;
+	return 0;
+}
+
+static void io_fill_offsets(struct io_ring_ctx *ctx, struct io_uring_params *p)
+{
+	struct io_sqring_offsets *sq = &p->sq_off;
+	struct io_cqring_offsets *cq = &p->cq_off;
+
+	sq->head = offsetof(struct io_rings, sq_head);
+	sq->tail = offsetof(struct io_rings, sq_tail);
+	sq->ring_mask = offsetof(struct io_rings, sq_ring_mask);
+	sq->ring_entries = offsetof(struct io_rings, sq_ring_entries);
+	sq->flags = offsetof(struct io_rings, sq_flags);
+	sq->dropped = offsetof(struct io_rings, sq_dropped);
+	/* with NO_SQARRAY, sq_off.array keeps whatever the application passed */
+	if (ctx->sq_array)
+		sq->array = (char *)ctx->sq_array - (char *)ctx->rings;
+	sq->resv1 = 0;
+
+	cq->head = offsetof(struct io_rings, cq_head);
+	cq->tail = offsetof(struct io_rings, cq_tail);
+	cq->ring_mask = offsetof(struct io_rings, cq_ring_mask);
+	cq->ring_entries = offsetof(struct io_rings, cq_ring_entries);
+	cq->overflow = offsetof(struct io_rings, cq_overflow);
+	cq->cqes = offsetof(struct io_rings, cqes);
+	cq->flags = offsetof(struct io_rings, cq_flags);
+	cq->resv1 = 0;
+
+	/* with NO_MMAP the user_addr fields keep the application's values */
+	if (!(ctx->flags & IORING_SETUP_NO_MMAP)) {
+		sq->user_addr = 0;
+		cq->user_addr = 0;
+	}
+}
+
+static void io_ring_refs_gone(struct percpu_ref *ref)
+{
+	struct io_ring_ctx *ctx = container_of(ref, struct io_ring_ctx, refs);
+
+	complete(&ctx->ref_done);
+}
+
+static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
+{
+	struct io_ring_ctx *ctx;
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
+	if (!ctx)
+		return NULL;
+	if (percpu_ref_init(&ctx->refs, io_ring_refs_gone, 0, GFP_KERNEL)) {
+		kfree(ctx);
+		return NULL;
+	}
+	ctx->flags = p->flags;
+	ctx->sq_entries = p->sq_entries;
+	ctx->cq_entries = p->cq_entries;
+	ctx->creds = get_current_cred();
+	mutex_init(&ctx->uring_lock);
+	spin_lock_init(&ctx->completion_lock);
+	INIT_LIST_HEAD(&ctx->cq_overflow_list);
+	init_waitqueue_head(&ctx->cq_wait);
+	init_completion(&ctx->ref_done);
+	return ctx;
+}
+
+/* Free a context no request and no file refers to any more. */
+static void io_ring_ctx_free(struct io_ring_ctx *ctx)
+{
+	io_cq_drop_overflow(ctx);
+	io_region_free(&ctx->sqe_region);
+	io_region_free(&ctx->ring_region);
+	if (ctx->submitter_task)
+		put_task_struct(ctx->submitter_task);
+	put_cred(ctx->creds);
+	percpu_ref_exit(&ctx->refs);
+	kfree(ctx);
+}
+
+static void io_ring_exit_work(struct work_struct *work)
+{
+	struct io_ring_ctx *ctx = container_of(work, struct io_ring_ctx,
+					       exit_work);
+
+	wait_for_completion(&ctx->ref_done);
+	io_ring_ctx_free(ctx);
+}
+
+static int io_uring_release(struct inode *inode, struct file *file)
+{
+	struct io_ring_ctx *ctx = file->private_data;
+
+	file->private_data = NULL;
+	percpu_ref_kill(&ctx->refs);
+	/* waiting for requests may take long: not in close() */
+	INIT_WORK(&ctx->exit_work, io_ring_exit_work);
+	queue_work(system_unbound_wq, &ctx->exit_work);
+	return 0;
+}
+
+static struct io_region *io_mmap_region(struct io_ring_ctx *ctx, loff_t off)
+{
+	if (ctx->flags & IORING_SETUP_NO_MMAP)
+		return NULL;
+	switch (off & IORING_OFF_MMAP_MASK) {
+	case IORING_OFF_SQ_RING:
+	case IORING_OFF_CQ_RING:
+		return &ctx->ring_region;
+	case IORING_OFF_SQES:
+		return &ctx->sqe_region;
+	}
+	return NULL;
+}
+
+static int io_uring_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct io_ring_ctx *ctx = file->private_data;
+	struct io_region *r;
+
+	r = io_mmap_region(ctx, (loff_t)vma->vm_pgoff << PAGE_SHIFT);
+	if (!r)
+		return -EINVAL;
+	return io_region_mmap(r, vma);
+}
+
+/*
+ * The kernel picks the address: a hint is refused (-EINVAL), and so is an
+ * offset that names no region (-ENOMEM, before any VMA exists).
+ */
+static unsigned long io_uring_get_unmapped_area(struct file *file,
+						unsigned long addr,
+						unsigned long len,
+						unsigned long pgoff,
+						unsigned long flags)
+{
+	if (addr)
+		return -EINVAL;
+	if (!io_mmap_region(file->private_data, (loff_t)pgoff << PAGE_SHIFT))
+		return -ENOMEM;
+	return mm_get_unmapped_area(current->mm, NULL, 0, len, 0,
+				    flags | MAP_SHARED);
+}
+
+static __poll_t io_uring_poll(struct file *file, poll_table *wait)
+{
+	struct io_ring_ctx *ctx = file->private_data;
+	__poll_t mask = 0;
+
+	poll_wait(file, &ctx->cq_wait, wait);
+	/* pairs with the release store of the heads and tails */
+	smp_rmb();
+	if (READ_ONCE(ctx->rings->sq_tail) - READ_ONCE(ctx->cached_sq_head) !=
+	    ctx->sq_entries)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	if (io_cq_ready(ctx) ||
+	    test_bit(IO_CHECK_CQ_OVERFLOW, &ctx->check_cq))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	return mask;
+}
+
+/* What a ring file can do besides io_uring_enter() and _register(). */
+static const struct file_operations io_uring_fops = {
+#ifdef CONFIG_PROC_FS
+	.show_fdinfo	= io_uring_show_fdinfo,
+#endif
+	.poll		= io_uring_poll,
+	.mmap		= io_uring_mmap,
+	.get_unmapped_area = io_uring_get_unmapped_area,
+	.release	= io_uring_release,
+};
+
+/* The ring behind @file, or NULL if it is not an io_uring file. */
+struct io_ring_ctx *io_ring_ctx_from_file(struct file *file)
+{
+	if (file->f_op != &io_uring_fops)
+		return NULL;
+	return file->private_data;
+}
+
+/* SCM_RIGHTS uses this to refuse passing rings around. */
+bool io_is_uring_fops(struct file *file)
+{
+	return io_ring_ctx_from_file(file);
+}
+
+/* Hand the finished ring to userspace; the file now owns the context. */
+static int io_install_ring(struct io_ring_ctx *ctx)
+{
+	struct file *file;
+	int fd;
+
+	fd = get_unused_fd_flags(O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	/* a new inode per ring, so that an LSM may refuse the creation */
+	file = anon_inode_create_getfile("[io_uring]", &io_uring_fops, ctx,
+					 O_RDWR | O_CLOEXEC, NULL);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		return PTR_ERR(file);
+	}
+	fd_install(fd, file);
+	return fd;
+}
+
+static int io_uring_create(u32 entries, struct io_uring_params *p,
+			   struct io_uring_params __user *uparams)
+{
+	struct io_ring_ctx *ctx;
+	int ret;
+
+	ret = io_check_setup_flags(p->flags);
+	if (ret)
+		return ret;
+	ret = io_size_rings(entries, p);
+	if (ret)
+		return ret;
+
+	ctx = io_ring_ctx_alloc(p);
+	if (!ctx)
+		return -ENOMEM;
+	ret = io_alloc_rings(ctx, p);
+	if (ret)
+		goto err;
+
+	io_fill_offsets(ctx, p);
+	p->features = IORING_FEAT_IMPLEMENTED;
+	if (copy_to_user(uparams, p, sizeof(*p))) {
+		ret = -EFAULT;
+		goto err;
+	}
+	if ((ctx->flags & IORING_SETUP_SINGLE_ISSUER) &&
+	    !(ctx->flags & IORING_SETUP_R_DISABLED))
+		ctx->submitter_task = get_task_struct(current);
+
+	ret = io_install_ring(ctx);
+	if (ret < 0)
+		goto err;
+	trace_io_uring_create(ctx, p->sq_entries, p->cq_entries, p->flags);
+	return ret;
+err:
+	/* no request and no file exist yet: nothing else can hold a ref */
+	io_ring_ctx_free(ctx);
+	return ret;
+}
+
+static long io_uring_setup(u32 entries, struct io_uring_params __user *uparams)
+{
+	struct io_uring_params p;
+
+	if (copy_from_user(&p, uparams, sizeof(p)))
+		return -EFAULT;
+	if (memchr_inv(&p.resv, 0, sizeof(p.resv)))
+		return -EINVAL;
+	return io_uring_create(entries, &p, uparams);
+}
+
+SYSCALL_DEFINE2(io_uring_setup, u32, entries,
+		struct io_uring_params __user *, params)
+{
+	if (!io_uring_allowed())
+		return -EPERM;
+	return io_uring_setup(entries, params);
+}
+
+static struct ctl_table io_uring_sysctl[] = {
+	{
+		.procname	= "io_uring_disabled",
+		.data		= &sysctl_io_uring_disabled,
+		.maxlen		= sizeof(sysctl_io_uring_disabled),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_TWO,
+	},
+	{
+		.procname	= "io_uring_group",
+		.data		= &sysctl_io_uring_group,
+		.maxlen		= sizeof(gid_t),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec,
+	},
+};
+
+static int __init io_uring_init(void)
+{
+	/* the ABI: fixed sizes userspace relies on */
+	BUILD_BUG_ON(sizeof(struct io_uring_sqe) != 64);
+	BUILD_BUG_ON(sizeof(struct io_uring_cqe) != 16);
+	BUILD_BUG_ON(sizeof(struct io_uring_params) != 120);
+	BUILD_BUG_ON(sizeof(struct io_uring_cmd) > sizeof(struct io_cmd_data));
+
+	io_req_cache_init();
+	register_sysctl_init("kernel", io_uring_sysctl);
+	return 0;
+}
+device_initcall(io_uring_init);

@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Submission: io_uring_enter(), reading SQEs, and the request lifecycle.
+ *
+ * Every SQE field is read exactly once, by prep, because the application
+ * may change the SQE while we read it. Indices the application controls
+ * (the SQ array, sq_tail) are masked or bounds-checked before use.
+ */
+#include <linux/audit.h>
+#include <linux/file.h>
+#include <linux/io_uring.h>
+#include <linux/nospec.h>
+#include <linux/security.h>
+#include <linux/slab.h>
+#include <linux/syscalls.h>
+
+#include "io_uring.h"
+#include "opdef.h"
+
+#define IOSQE_KNOWN	(IOSQE_FIXED_FILE | IOSQE_IO_DRAIN | IOSQE_IO_LINK | \
+			 IOSQE_IO_HARDLINK | IOSQE_ASYNC | \
+			 IOSQE_BUFFER_SELECT | IOSQE_CQE_SKIP_SUCCESS)
+
+/* SQE flags whose mechanism does not exist yet: refused, not ignored. */
+#define IOSQE_UNIMPLEMENTED	(IOSQE_IO_LINK | IOSQE_IO_HARDLINK)
+
+static struct kmem_cache *io_req_cachep;
+
+int __init io_req_cache_init(void)
+{
+	io_req_cachep = KMEM_CACHE(io_kiocb, SLAB_HWCACHE_ALIGN | SLAB_PANIC |
+				   SLAB_ACCOUNT);
+	return 0;
+}
+
+static struct io_kiocb *io_req_alloc(struct io_ring_ctx *ctx)
+{
+	struct io_kiocb *req;
+
+	req = kmem_cache_alloc(io_req_cachep, GFP_KERNEL);
+	if (unlikely(!req))
+		return NULL;
+	req->ctx = ctx;
+	percpu_ref_get(&ctx->refs);
+	return req;
+}
+
+/* Release everything the request holds; the CQE has been dealt with. */
+void io_req_free(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	const struct io_op_def *def = &io_op_defs[req->opcode];
+
+	if (def->cleanup)
+		def->cleanup(req);
+	if (req->flags & REQ_F_CREDS)
+		put_cred(req->creds);
+	kmem_cache_free(io_req_cachep, req);
+	percpu_ref_put(&ctx->refs);
+}
+
+/* How many SQEs the application has queued, as far as we may trust it. */
+static unsigned int io_sq_pending(struct io_ring_ctx *ctx)
+{
+	/* the acquire orders the tail read before the SQE reads */
+	u32 queued = smp_load_acquire(&ctx->rings->sq_tail) - ctx->cached_sq_head;
+
+	return min(queued, ctx->sq_entries);
+}
+
+/*
+ * The next SQE, or NULL if the SQ array names a slot that does not exist;
+ * such an entry is consumed and counted in sq_dropped.
+ */
+static const struct io_uring_sqe *io_next_sqe(struct io_ring_ctx *ctx)
+{
+	unsigned int mask = ctx->sq_entries - 1;
+	unsigned int idx = ctx->cached_sq_head++ & mask;
+
+	if (ctx->sq_array) {
+		idx = READ_ONCE(ctx->sq_array[idx]);
+		if (unlikely(idx >= ctx->sq_entries)) {
+			WRITE_ONCE(ctx->rings->sq_dropped,
+				   READ_ONCE(ctx->rings->sq_dropped) + 1);
+			return NULL;
+		}
+		idx = array_index_nospec(idx, ctx->sq_entries);
+	}
+	if (ctx->flags & IORING_SETUP_SQE128)
+		idx <<= 1;
+	return &ctx->sq_sqes[idx];
+}
+
+static int io_init_sqe_flags(struct io_ring_ctx *ctx, struct io_kiocb *req,
+			     const struct io_op_def *def)
+{
+	u32 flags = req->flags;
+
+	if (flags & ~IOSQE_KNOWN)
+		return -EINVAL;
+	if (flags & IOSQE_UNIMPLEMENTED)
+		return -EINVAL;
+	if ((flags & IOSQE_BUFFER_SELECT) && !def->buffer_select)
+		return -EOPNOTSUPP;
+	/* a skipped CQE would make a later drain wait forever */
+	if (flags & IOSQE_CQE_SKIP_SUCCESS)
+		ctx->drain_disabled = true;
+	if ((flags & IOSQE_IO_DRAIN) && ctx->drain_disabled)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+static int io_init_personality(struct io_kiocb *req, u16 personality)
+{
+	/* no personality can be registered yet */
+	return -EINVAL;
+}
+
+/* Read the SQE into @req. On failure the request still posts a CQE. */
+static int io_init_req(struct io_ring_ctx *ctx, struct io_kiocb *req,
+		       const struct io_uring_sqe *sqe)
+{
+	const struct io_op_def *def;
+	u16 personality;
+	u8 opcode;
+	int ret;
+
+	opcode = READ_ONCE(sqe->opcode);
+	req->flags = READ_ONCE(sqe->flags);
+	req->cqe.user_data = READ_ONCE(sqe->user_data);
+	req->cqe.res = 0;
+	req->cqe.flags = 0;
+	req->big_cqe[0] = 0;
+	req->big_cqe[1] = 0;
+	req->file = NULL;
+	req->task = current;
+	req->opcode = IORING_OP_NOP;	/* safe to free until we know better */
+
+	if (unlikely(opcode >= IORING_OP_LAST))
+		return -EINVAL;
+	opcode = array_index_nospec(opcode, IORING_OP_LAST);
+	def = &io_op_defs[opcode];
+	ret = io_init_sqe_flags(ctx, req, def);
+	if (unlikely(ret))
+		return ret;
+	if (unlikely(!io_op_supported(opcode)))
+		return -EOPNOTSUPP;
+	if (!def->ioprio && READ_ONCE(sqe->ioprio))
+		return -EINVAL;
+	if (!def->iopoll && (ctx->flags & IORING_SETUP_IOPOLL))
+		return -EINVAL;
+	personality = READ_ONCE(sqe->personality);
+	if (personality) {
+		ret = io_init_personality(req, personality);
+		if (ret)
+			return ret;
+	}
+	req->opcode = opcode;
+	return def->prep(req, sqe);
+}
+
+/* Complete @req now: post its CQE unless asked to skip it, then free it. */
+void io_req_complete(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+
+	if (!(req->flags & IOSQE_CQE_SKIP_SUCCESS) ||
+	    (req->flags & REQ_F_FAILED))
+		io_post_cqe(ctx, req->cqe.user_data, req->cqe.res,
+			    req->cqe.flags, req->big_cqe[0], req->big_cqe[1]);
+	io_req_free(req);
+}
+
+static void io_req_fail(struct io_kiocb *req, int err)
+{
+	io_req_set_fail(req);
+	io_req_set_res(req, err, 0);
+	io_req_complete(req);
+}
+
+/* Run the op's issue handler with the request's credentials. */
+static int io_issue(struct io_kiocb *req, unsigned int issue_flags)
+{
+	const struct io_op_def *def = &io_op_defs[req->opcode];
+	const struct cred *old_creds = NULL;
+	int ret;
+
+	if (unlikely(req->flags & REQ_F_CREDS) && req->creds != current_cred())
+		old_creds = override_creds(req->creds);
+	if (!def->audit_skip)
+		audit_uring_entry(req->opcode);
+	ret = def->issue(req, issue_flags);
+	if (!def->audit_skip)
+		audit_uring_exit(!ret, ret);
+	if (old_creds)
+		revert_creds(old_creds);
+	return ret;
+}
+
+static unsigned int io_issue_flags(struct io_ring_ctx *ctx)
+{
+	unsigned int flags = IO_URING_F_NONBLOCK;
+
+	if (ctx->flags & IORING_SETUP_SQE128)
+		flags |= IO_URING_F_SQE128;
+	if (ctx->flags & IORING_SETUP_CQE32)
+		flags |= IO_URING_F_CQE32;
+	return flags;
+}
+
+static void io_queue_req(struct io_kiocb *req)
+{
+	unsigned int issue_flags = io_issue_flags(req->ctx);
+	int ret;
+
+	ret = io_issue(req, issue_flags);
+	if (unlikely(ret == -EAGAIN)) {
+		/*
+		 * The op would block. Until the worker pool exists, retry
+		 * from here with blocking allowed.
+		 */
+		ret = io_issue(req, issue_flags & ~IO_URING_F_NONBLOCK);
+	}
+	if (ret == IOU_QUEUED)
+		return;
+	if (ret < 0)
+		io_req_fail(req, ret);
+	else
+		io_req_complete(req);
+}
+
+/* Returns false if submission must stop after this SQE. */
+static bool io_submit_one(struct io_ring_ctx *ctx, struct io_kiocb *req,
+			  const struct io_uring_sqe *sqe)
+{
+	int ret = io_init_req(ctx, req, sqe);
+
+	if (unlikely(ret)) {
+		io_req_fail(req, ret);
+		return ctx->flags & IORING_SETUP_SUBMIT_ALL;
+	}
+	io_queue_req(req);
+	return true;
+}
+
+/**
+ * io_submit_sqes - consume up to @nr SQEs from the SQ ring
+ *
+ * Return: the number of SQEs consumed (each has or will have a CQE,
+ * unless skipped), or -EAGAIN if none could be because no request could
+ * be allocated.
+ */
+int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
+{
+	unsigned int want, done = 0;
+	bool no_req = false;
+
+	lockdep_assert_held(&ctx->uring_lock);
+	want = min(nr, io_sq_pending(ctx));
+	while (done < want) {
+		const struct io_uring_sqe *sqe;
+		struct io_kiocb *req;
+
+		req = io_req_alloc(ctx);
+		if (unlikely(!req)) {
+			no_req = true;
+			break;
+		}
+		sqe = io_next_sqe(ctx);
+		if (unlikely(!sqe)) {
+			kmem_cache_free(io_req_cachep, req);
+			percpu_ref_put(&ctx->refs);
+			break;
+		}
+		done++;
+		if (!io_submit_one(ctx, req, sqe))
+			break;
+	}
+	/* the release lets the application reuse the consumed SQEs */
+	smp_store_release(&ctx->rings->sq_head, ctx->cached_sq_head);
+	/* nothing consumed for lack of memory: the application may retry */
+	if (!done && no_req)
+		return -EAGAIN;
+	return done;
+}
+
+#define IORING_ENTER_KNOWN	(IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP | \
+				 IORING_ENTER_SQ_WAIT | IORING_ENTER_EXT_ARG | \
+				 IORING_ENTER_REGISTERED_RING | \
+				 IORING_ENTER_ABS_TIMER)
+
+static int io_enter_submit(struct io_ring_ctx *ctx, u32 to_submit)
+{
+	int ret;
+
+	if (ctx->submitter_task && ctx->submitter_task != current)
+		return -EEXIST;
+	mutex_lock(&ctx->uring_lock);
+	ret = io_submit_sqes(ctx, to_submit);
+	mutex_unlock(&ctx->uring_lock);
+	return ret;
+}
+
+SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
+		u32, min_complete, u32, flags, const void __user *, argp,
+		size_t, argsz)
+{
+	struct io_ring_ctx *ctx;
+	struct file *file;
+	long ret = 0;
+
+	if (unlikely(flags & ~IORING_ENTER_KNOWN))
+		return -EINVAL;
+	/* no ring can be registered yet */
+	if (flags & IORING_ENTER_REGISTERED_RING)
+		return -EINVAL;
+
+	file = fget(fd);
+	if (unlikely(!file))
+		return -EBADF;
+	ctx = io_ring_ctx_from_file(file);
+	if (unlikely(!ctx)) {
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
+	/* pairs with the release in IORING_REGISTER_ENABLE_RINGS */
+	if (unlikely(smp_load_acquire(&ctx->flags) & IORING_SETUP_R_DISABLED)) {
+		ret = -EBADFD;
+		goto out;
+	}
+
+	if (to_submit) {
+		ret = io_enter_submit(ctx, to_submit);
+		/* a submission that stopped early returns at once */
+		if (ret != to_submit)
+			goto out;
+	}
+	if (flags & IORING_ENTER_GETEVENTS) {
+		int err = io_cq_wait(ctx, min_complete, flags, argp, argsz);
+
+		if (!ret)
+			ret = err;
+	}
+out:
+	fput(file);
+	return ret;
+}

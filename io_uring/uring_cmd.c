@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The driver-facing half of IORING_OP_URING_CMD (see
+ * <linux/io_uring/cmd.h>). The opcode itself is not implemented yet, so
+ * no driver is ever handed a command; these entry points exist so that
+ * nvme, ublk, the block layer and sockets build against this io_uring,
+ * and they behave correctly for a command that did reach a driver.
+ */
+#include <linux/io_uring/cmd.h>
+#include <linux/io_uring/net.h>
+#include <linux/task_work.h>
+
+#include "io_uring.h"
+
+struct task_struct *io_uring_cmd_get_task(struct io_uring_cmd *cmd)
+{
+	return cmd_to_io_kiocb(cmd)->task;
+}
+EXPORT_SYMBOL_GPL(io_uring_cmd_get_task);
+
+void io_uring_cmd_done(struct io_uring_cmd *cmd, ssize_t ret, u64 res2,
+		       unsigned int issue_flags)
+{
+	struct io_kiocb *req = cmd_to_io_kiocb(cmd);
+
+	if (ret < 0)
+		io_req_set_fail(req);
+	io_req_set_res(req, ret, 0);
+	if (req->ctx->flags & IORING_SETUP_CQE32)
+		req->big_cqe[0] = res2;
+	io_req_complete(req);
+}
+EXPORT_SYMBOL_GPL(io_uring_cmd_done);
+
+static void io_uring_cmd_task_work(struct callback_head *cb)
+{
+	struct io_kiocb *req = container_of(cb, struct io_kiocb, task_work);
+	struct io_uring_cmd *cmd = io_kiocb_to_cmd(req, struct io_uring_cmd);
+	unsigned int flags = 0;
+
+	if (current->flags & PF_EXITING)
+		flags |= IO_URING_F_TASK_DEAD;
+	cmd->task_work_cb(cmd, flags);
+}
+
+void __io_uring_cmd_do_in_task(struct io_uring_cmd *cmd,
+			       void (*task_work_cb)(struct io_uring_cmd *, unsigned int),
+			       unsigned int flags)
+{
+	struct io_kiocb *req = cmd_to_io_kiocb(cmd);
+
+	cmd->task_work_cb = task_work_cb;
+	init_task_work(&req->task_work, io_uring_cmd_task_work);
+	/* the submitter is gone: let the driver see that and clean up */
+	if (task_work_add(req->task, &req->task_work, TWA_SIGNAL))
+		task_work_cb(cmd, IO_URING_F_TASK_DEAD);
+}
+EXPORT_SYMBOL_GPL(__io_uring_cmd_do_in_task);
+
+void io_uring_cmd_mark_cancelable(struct io_uring_cmd *cmd,
+				  unsigned int issue_flags)
+{
+	cmd->flags |= IORING_URING_CMD_CANCELABLE;
+}
+EXPORT_SYMBOL_GPL(io_uring_cmd_mark_cancelable);
+
+/* Without a worker pool, the blocking retry runs in the submitter. */
+static void io_uring_cmd_reissue(struct io_uring_cmd *cmd,
+				 unsigned int issue_flags)
+{
+	int ret = -ECANCELED;
+
+	if (!(issue_flags & IO_URING_F_TASK_DEAD))
+		ret = cmd->file->f_op->uring_cmd(cmd, issue_flags);
+	if (ret != -EIOCBQUEUED)
+		io_uring_cmd_done(cmd, ret, 0, issue_flags);
+}
+
+void io_uring_cmd_issue_blocking(struct io_uring_cmd *cmd)
+{
+	__io_uring_cmd_do_in_task(cmd, io_uring_cmd_reissue, 0);
+}
+EXPORT_SYMBOL_GPL(io_uring_cmd_issue_blocking);
+
+/* No buffers can be registered yet, so no address is a fixed buffer. */
+int io_uring_cmd_import_fixed(u64 ubuf, unsigned long len, int rw,
+			      struct iov_iter *iter, void *ioucmd)
+{
+	return -EFAULT;
+}
+EXPORT_SYMBOL_GPL(io_uring_cmd_import_fixed);
+
+/* Socket commands arrive only through IORING_OP_URING_CMD. */
+int io_uring_cmd_sock(struct io_uring_cmd *cmd, unsigned int issue_flags)
+{
+	return -EOPNOTSUPP;
+}
+EXPORT_SYMBOL_GPL(io_uring_cmd_sock);
