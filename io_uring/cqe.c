@@ -307,11 +307,14 @@ static int io_cq_wait_loop(struct io_waiter *w)
 			ret = 0;
 			break;
 		}
+		/* completions queued to us as task work post CQEs here */
+		if (io_run_task_work())
+			continue;
 		if (test_bit(IO_CHECK_CQ_DROPPED, &ctx->check_cq)) {
 			ret = -EBADR;
 			break;
 		}
-		if (signal_pending(current)) {
+		if (task_sigpending(current)) {
 			ret = -EINTR;
 			break;
 		}
@@ -340,6 +343,7 @@ int io_cq_wait(struct io_ring_ctx *ctx, unsigned int min_events, u32 flags,
 		return ret;
 	min_events = min(min_events, ctx->cq_entries);
 
+	io_run_task_work();
 	io_cq_flush_overflow(ctx);
 	if (io_cq_ready(ctx) >= min_events)
 		return 0;

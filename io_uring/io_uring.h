@@ -19,6 +19,7 @@
 #include <linux/workqueue.h>
 #include <linux/task_work.h>
 
+#include "io-wq.h"
 #include "memmap.h"
 
 struct cred;
@@ -95,6 +96,14 @@ struct io_ring_ctx {
 		wait_queue_head_t	cq_wait;
 	} ____cacheline_aligned_in_smp;
 
+	/* tasks that submitted here (struct io_tctx_node), for cancelling */
+	struct mutex			tctx_lock;
+	struct list_head		tctx_list;
+
+	/* task work whose task is gone runs from here, see io_req_queue_tw() */
+	struct llist_head		fallback_llist;
+	struct work_struct		fallback_work;
+
 	/*
 	 * Lifetime: the ring file holds the initial reference; every request
 	 * in flight holds one more. Closing the file kills the ref and the
@@ -126,7 +135,18 @@ enum {
 	REQ_F_SQE_FLAGS		= 0xff,
 	REQ_F_FAILED		= BIT(8),	/* post the CQE even with CQE_SKIP */
 	REQ_F_CREDS		= BIT(9),	/* req->creds holds a reference */
+	REQ_F_INFLIGHT		= BIT(10),	/* counted in tctx->inflight */
+	REQ_F_ASYNC_DATA	= BIT(11),	/* req->async_data is kmalloc'ed */
+	REQ_F_CUR_POS		= BIT(12),	/* uses and updates file->f_pos */
+	REQ_F_ISREG		= BIT(13),	/* file is regular or block dev */
+	REQ_F_NOWAIT		= BIT(14),	/* never wait: no worker retry */
+	REQ_F_REFCOUNT		= BIT(15),	/* req->refs is in use */
 };
+
+struct io_kiocb;
+
+/* A request callback run in the submitter's context (see io_req_queue_tw()). */
+typedef void (*io_tw_fn)(struct io_kiocb *req, unsigned int issue_flags);
 
 struct io_kiocb {
 	union {
@@ -134,14 +154,34 @@ struct io_kiocb {
 		struct io_cmd_data	cmd;	/* see io_kiocb_to_cmd() */
 	};
 	u8				opcode;
+	s32				fd;		/* sqe->fd, if needs_file */
 	u32				flags;		/* REQ_F_* */
 	struct io_ring_ctx		*ctx;
 	struct task_struct		*task;		/* the submitter */
 	const struct cred		*creds;		/* personality, if REQ_F_CREDS */
 	struct io_cqe			cqe;
 	u64				big_cqe[2];	/* extra CQE32 words */
+	void				*async_data;	/* op state beyond cmd */
+	/*
+	 * Two owners share a request only while a worker runs it: the
+	 * worker pool and whoever completes it. With REQ_F_REFCOUNT, each
+	 * holds a reference and the last put frees it.
+	 */
+	atomic_t			refs;
+	/* while queued for task work, or for the fallback work */
 	struct callback_head		task_work;
+	io_tw_fn			tw_fn;
+	struct llist_node		fallback_node;
+	/* while the worker pool owns it */
+	struct io_wq_work		work;
 };
+
+static inline struct io_kiocb *io_req_of_work(struct io_wq_work *work)
+{
+	return container_of(work, struct io_kiocb, work);
+}
+
+extern const struct io_wq_ops io_req_wq_ops;
 
 /* An op's command struct, overlaid on the start of the request. */
 #define io_kiocb_to_cmd(req, cmd_type) ( \
@@ -188,6 +228,13 @@ void io_cq_drop_overflow(struct io_ring_ctx *ctx);
 int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr);
 void io_req_free(struct io_kiocb *req);
 int __init io_req_cache_init(void);
+void io_req_complete_tw(struct io_kiocb *req, unsigned int issue_flags);
+void io_req_mark_inflight(struct io_kiocb *req);
+
+/* tw.c */
+void io_req_queue_tw(struct io_kiocb *req, io_tw_fn fn);
+void io_fallback_work(struct work_struct *work);
+bool io_run_task_work(void);
 
 /* setup.c */
 struct io_ring_ctx *io_ring_ctx_from_file(struct file *file);

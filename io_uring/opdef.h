@@ -30,6 +30,15 @@ struct io_op_def {
 	unsigned int	buffer_select : 1;
 	/* not worth an audit record */
 	unsigned int	audit_skip : 1;
+	/* may block forever on a non-regular file: unbounded work */
+	unsigned int	unbound_nonreg_file : 1;
+	/* serialise its work per inode on regular files (buffered writes) */
+	unsigned int	hash_reg_file : 1;
+	/* always blocks: skip the non-blocking attempt, go to a worker */
+	unsigned int	always_async : 1;
+	/* on a pollable file, waits for EPOLLIN / EPOLLOUT */
+	unsigned int	pollin : 1;
+	unsigned int	pollout : 1;
 };
 
 extern const struct io_op_def io_op_defs[];

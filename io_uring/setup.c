@@ -25,24 +25,25 @@
 #include <linux/uidgid.h>
 
 #include "io_uring.h"
+#include "tctx.h"
 
 #define CREATE_TRACE_POINTS
 #include <trace/events/io_uring.h>
 
 /* 0: anyone may create rings, 1: only io_uring_group or admins, 2: nobody */
-static int sysctl_io_uring_disabled;
-static int sysctl_io_uring_group = -1;
+static int io_sysctl_disabled;
+static int io_sysctl_group = -1;
 
 static bool io_uring_allowed(void)
 {
-	int disabled = READ_ONCE(sysctl_io_uring_disabled);
+	int disabled = READ_ONCE(io_sysctl_disabled);
 	kgid_t group;
 
 	if (disabled == 2)
 		return false;
 	if (disabled == 0 || capable(CAP_SYS_ADMIN))
 		return true;
-	group = make_kgid(&init_user_ns, READ_ONCE(sysctl_io_uring_group));
+	group = make_kgid(&init_user_ns, READ_ONCE(io_sysctl_group));
 	return gid_valid(group) && in_group_p(group);
 }
 
@@ -68,7 +69,9 @@ static bool io_uring_allowed(void)
 
 #define IORING_FEAT_IMPLEMENTED (IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP | \
 				 IORING_FEAT_SUBMIT_STABLE | \
+				 IORING_FEAT_RW_CUR_POS | \
 				 IORING_FEAT_EXT_ARG | IORING_FEAT_CQE_SKIP | \
+				 IORING_FEAT_NATIVE_WORKERS | \
 				 IORING_FEAT_MIN_TIMEOUT)
 
 /* Flag combinations 6.12 refuses, whatever the ring size. */
@@ -257,12 +260,18 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	INIT_LIST_HEAD(&ctx->cq_overflow_list);
 	init_waitqueue_head(&ctx->cq_wait);
 	init_completion(&ctx->ref_done);
+	mutex_init(&ctx->tctx_lock);
+	INIT_LIST_HEAD(&ctx->tctx_list);
+	init_llist_head(&ctx->fallback_llist);
+	INIT_WORK(&ctx->fallback_work, io_fallback_work);
 	return ctx;
 }
 
 /* Free a context no request and no file refers to any more. */
 static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 {
+	/* the last request may have been freed by the fallback work */
+	flush_work(&ctx->fallback_work);
 	io_cq_drop_overflow(ctx);
 	io_region_free(&ctx->sqe_region);
 	io_region_free(&ctx->ring_region);
@@ -278,7 +287,13 @@ static void io_ring_exit_work(struct work_struct *work)
 	struct io_ring_ctx *ctx = container_of(work, struct io_ring_ctx,
 					       exit_work);
 
-	wait_for_completion(&ctx->ref_done);
+	/*
+	 * Requests queued to workers may wait forever (a read on an idle
+	 * pipe): cancel them, again and again, until every request is gone.
+	 */
+	do {
+		io_tctx_cancel_ctx(ctx);
+	} while (!wait_for_completion_timeout(&ctx->ref_done, HZ / 20));
 	io_ring_ctx_free(ctx);
 }
 
@@ -459,22 +474,23 @@ SYSCALL_DEFINE2(io_uring_setup, u32, entries,
 	return io_uring_setup(entries, params);
 }
 
+/* kernel.io_uring_group: the gid allowed to create rings at level 1 */
 static struct ctl_table io_uring_sysctl[] = {
 	{
-		.procname	= "io_uring_disabled",
-		.data		= &sysctl_io_uring_disabled,
-		.maxlen		= sizeof(sysctl_io_uring_disabled),
+		.procname	= "io_uring_group",
 		.mode		= 0644,
+		.data		= &io_sysctl_group,
+		.maxlen		= sizeof(int),
+		.proc_handler	= proc_dointvec,
+	},
+	{
+		.procname	= "io_uring_disabled",
+		.mode		= 0644,
+		.data		= &io_sysctl_disabled,
+		.maxlen		= sizeof(int),
 		.proc_handler	= proc_dointvec_minmax,
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_TWO,
-	},
-	{
-		.procname	= "io_uring_group",
-		.data		= &sysctl_io_uring_group,
-		.maxlen		= sizeof(gid_t),
-		.mode		= 0644,
-		.proc_handler	= proc_dointvec,
 	},
 };
 

@@ -10,12 +10,14 @@
 #include <linux/file.h>
 #include <linux/io_uring.h>
 #include <linux/nospec.h>
+#include <linux/poll.h>
 #include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/syscalls.h>
 
 #include "io_uring.h"
 #include "opdef.h"
+#include "tctx.h"
 
 #define IOSQE_KNOWN	(IOSQE_FIXED_FILE | IOSQE_IO_DRAIN | IOSQE_IO_LINK | \
 			 IOSQE_IO_HARDLINK | IOSQE_ASYNC | \
@@ -45,6 +47,15 @@ static struct io_kiocb *io_req_alloc(struct io_ring_ctx *ctx)
 	return req;
 }
 
+static void io_req_uncount_inflight(struct io_kiocb *req)
+{
+	struct io_uring_task *tctx = req->task->io_uring;
+
+	/* the submitter waits for zero before it exits */
+	if (atomic_dec_and_test(&tctx->inflight))
+		wake_up_all(&tctx->wait);
+}
+
 /* Release everything the request holds; the CQE has been dealt with. */
 void io_req_free(struct io_kiocb *req)
 {
@@ -53,10 +64,23 @@ void io_req_free(struct io_kiocb *req)
 
 	if (def->cleanup)
 		def->cleanup(req);
+	if (req->flags & REQ_F_ASYNC_DATA)
+		kfree(req->async_data);
 	if (req->flags & REQ_F_CREDS)
 		put_cred(req->creds);
+	if (req->file)
+		fput(req->file);
+	if (req->flags & REQ_F_INFLIGHT)
+		io_req_uncount_inflight(req);
 	kmem_cache_free(io_req_cachep, req);
 	percpu_ref_put(&ctx->refs);
+}
+
+static void io_req_put(struct io_kiocb *req)
+{
+	if ((req->flags & REQ_F_REFCOUNT) && !atomic_dec_and_test(&req->refs))
+		return;
+	io_req_free(req);
 }
 
 /* How many SQEs the application has queued, as far as we may trust it. */
@@ -116,6 +140,22 @@ static int io_init_personality(struct io_kiocb *req, u16 personality)
 	return -EINVAL;
 }
 
+/*
+ * The file the SQE names, looked up when the request is first issued (a
+ * bad fd fails the request, not the submission). The request holds the
+ * reference until it is freed.
+ */
+static bool io_assign_file(struct io_kiocb *req)
+{
+	if (req->file)
+		return true;
+	/* no file table can be registered yet */
+	if (req->flags & IOSQE_FIXED_FILE)
+		return false;
+	req->file = fget(req->fd);
+	return req->file;
+}
+
 /* Read the SQE into @req. On failure the request still posts a CQE. */
 static int io_init_req(struct io_ring_ctx *ctx, struct io_kiocb *req,
 		       const struct io_uring_sqe *sqe)
@@ -133,6 +173,7 @@ static int io_init_req(struct io_ring_ctx *ctx, struct io_kiocb *req,
 	req->big_cqe[0] = 0;
 	req->big_cqe[1] = 0;
 	req->file = NULL;
+	req->async_data = NULL;
 	req->task = current;
 	req->opcode = IORING_OP_NOP;	/* safe to free until we know better */
 
@@ -155,8 +196,14 @@ static int io_init_req(struct io_ring_ctx *ctx, struct io_kiocb *req,
 		if (ret)
 			return ret;
 	}
+	if (def->needs_file)
+		req->fd = READ_ONCE(sqe->fd);
+	/* a failed prep leaves nothing for the op's cleanup to undo */
 	req->opcode = opcode;
-	return def->prep(req, sqe);
+	ret = def->prep(req, sqe);
+	if (unlikely(ret))
+		req->opcode = IORING_OP_NOP;
+	return ret;
 }
 
 /* Complete @req now: post its CQE unless asked to skip it, then free it. */
@@ -168,7 +215,13 @@ void io_req_complete(struct io_kiocb *req)
 	    (req->flags & REQ_F_FAILED))
 		io_post_cqe(ctx, req->cqe.user_data, req->cqe.res,
 			    req->cqe.flags, req->big_cqe[0], req->big_cqe[1]);
-	io_req_free(req);
+	io_req_put(req);
+}
+
+/* Task work callback that completes a request whose result is set. */
+void io_req_complete_tw(struct io_kiocb *req, unsigned int issue_flags)
+{
+	io_req_complete(req);
 }
 
 static void io_req_fail(struct io_kiocb *req, int err)
@@ -185,6 +238,8 @@ static int io_issue(struct io_kiocb *req, unsigned int issue_flags)
 	const struct cred *old_creds = NULL;
 	int ret;
 
+	if (def->needs_file && unlikely(!io_assign_file(req)))
+		return -EBADF;
 	if (unlikely(req->flags & REQ_F_CREDS) && req->creds != current_cred())
 		old_creds = override_creds(req->creds);
 	if (!def->audit_skip)
@@ -208,25 +263,181 @@ static unsigned int io_issue_flags(struct io_ring_ctx *ctx)
 	return flags;
 }
 
-static void io_queue_req(struct io_kiocb *req)
+/* Finish an issue attempt that did not hand the request elsewhere. */
+static void io_issue_done(struct io_kiocb *req, int ret)
 {
-	unsigned int issue_flags = io_issue_flags(req->ctx);
-	int ret;
-
-	ret = io_issue(req, issue_flags);
-	if (unlikely(ret == -EAGAIN)) {
-		/*
-		 * The op would block. Until the worker pool exists, retry
-		 * from here with blocking allowed.
-		 */
-		ret = io_issue(req, issue_flags & ~IO_URING_F_NONBLOCK);
-	}
 	if (ret == IOU_QUEUED)
 		return;
 	if (ret < 0)
 		io_req_fail(req, ret);
 	else
 		io_req_complete(req);
+}
+
+static bool io_file_is_reg(struct file *file)
+{
+	umode_t mode = file_inode(file)->i_mode;
+
+	return S_ISREG(mode) || S_ISBLK(mode);
+}
+
+/* The request would block: hand it to the submitter's worker pool. */
+static void io_queue_async(struct io_kiocb *req)
+{
+	const struct io_op_def *def = &io_op_defs[req->opcode];
+	struct io_uring_task *tctx = current->io_uring;
+	struct io_wq *wq = io_tctx_wq(tctx);
+
+	if (unlikely(!wq)) {
+		io_req_fail(req, -ENOMEM);
+		return;
+	}
+	/* the file decides the kind of work; a bad fd fails in the worker */
+	if (def->needs_file)
+		io_assign_file(req);
+	req->work.flags = 0;
+	if (req->file && !io_file_is_reg(req->file)) {
+		if (def->unbound_nonreg_file)
+			req->work.flags |= IO_WQ_WORK_UNBOUND;
+	} else if (req->file && def->hash_reg_file &&
+		   !(req->file->f_flags & O_DIRECT)) {
+		io_wq_hash_work(&req->work, file_inode(req->file));
+	}
+	/* one reference for the pool, one for whoever completes it */
+	req->flags |= REQ_F_REFCOUNT | REQ_F_INFLIGHT;
+	atomic_set(&req->refs, 2);
+	atomic_inc(&tctx->inflight);
+	io_wq_enqueue(wq, &req->work);
+}
+
+/* Up to two wait queues a file's ->poll() registers (pipes use two). */
+struct io_ready_wait {
+	poll_table		pt;
+	int			nr;
+	wait_queue_head_t	*head[2];
+	wait_queue_entry_t	entry[2];
+};
+
+static void io_ready_queue_proc(struct file *file, wait_queue_head_t *head,
+				poll_table *pt)
+{
+	struct io_ready_wait *rw = container_of(pt, struct io_ready_wait, pt);
+
+	if (rw->nr == ARRAY_SIZE(rw->head))
+		return;
+	init_waitqueue_entry(&rw->entry[rw->nr], current);
+	add_wait_queue(head, &rw->entry[rw->nr]);
+	rw->head[rw->nr++] = head;
+}
+
+/*
+ * A worker found a pollable file not ready (an O_NONBLOCK pipe, say):
+ * sleep until it is, or until the request is cancelled (-EINTR).
+ */
+static int io_wait_ready(struct io_kiocb *req)
+{
+	const struct io_op_def *def = &io_op_defs[req->opcode];
+	__poll_t want = EPOLLERR | EPOLLHUP;
+	struct io_ready_wait rw = { .nr = 0 };
+	int i, ret = 0;
+
+	if (!req->file || !file_can_poll(req->file) ||
+	    !(def->pollin || def->pollout))
+		return -EAGAIN;
+	if (def->pollin)
+		want |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+	if (def->pollout)
+		want |= EPOLLOUT | EPOLLWRNORM;
+	init_poll_funcptr(&rw.pt, io_ready_queue_proc);
+	if (!(vfs_poll(req->file, &rw.pt) & want)) {
+		for (;;) {
+			set_current_state(TASK_INTERRUPTIBLE);
+			if (vfs_poll(req->file, NULL) & want)
+				break;
+			if (signal_pending(current)) {
+				ret = -EINTR;
+				break;
+			}
+			schedule();
+		}
+		__set_current_state(TASK_RUNNING);
+	}
+	for (i = 0; i < rw.nr; i++)
+		remove_wait_queue(rw.head[i], &rw.entry[i]);
+	return ret;
+}
+
+static void io_wq_run_req(struct io_wq_work *work)
+{
+	struct io_kiocb *req = io_req_of_work(work);
+	unsigned int issue_flags;
+	int ret = -ECANCELED;
+
+	issue_flags = io_issue_flags(req->ctx) & ~IO_URING_F_NONBLOCK;
+	issue_flags |= IO_URING_F_UNLOCKED | IO_URING_F_IOWQ;
+	while (!(work->flags & IO_WQ_WORK_CANCEL)) {
+		ret = io_issue(req, issue_flags);
+		if (ret != -EAGAIN || (req->flags & REQ_F_NOWAIT))
+			break;
+		ret = io_wait_ready(req);
+		if (ret)
+			break;
+	}
+	if (ret == -EINTR && (work->flags & IO_WQ_WORK_CANCEL))
+		ret = -ECANCELED;
+	/* an interrupted wait is a cancellation the application asked for */
+	if (ret == -ERESTARTSYS || ret == -ERESTARTNOINTR ||
+	    ret == -ERESTARTNOHAND || ret == -ERESTART_RESTARTBLOCK)
+		ret = -EINTR;
+	io_issue_done(req, ret);
+}
+
+static void io_wq_done_req(struct io_wq_work *work)
+{
+	io_req_put(io_req_of_work(work));
+}
+
+static void io_wq_cancel_req(struct io_wq_work *work)
+{
+	struct io_kiocb *req = io_req_of_work(work);
+
+	io_req_fail(req, -ECANCELED);
+	io_req_put(req);
+}
+
+const struct io_wq_ops io_req_wq_ops = {
+	.run	= io_wq_run_req,
+	.done	= io_wq_done_req,
+	.cancel	= io_wq_cancel_req,
+};
+
+static void io_queue_req(struct io_kiocb *req)
+{
+	int ret;
+
+	if (unlikely(req->flags & IOSQE_ASYNC) ||
+	    io_op_defs[req->opcode].always_async) {
+		io_queue_async(req);
+		return;
+	}
+	ret = io_issue(req, io_issue_flags(req->ctx));
+	if (unlikely(ret == -EAGAIN) && !(req->flags & REQ_F_NOWAIT)) {
+		io_queue_async(req);
+		return;
+	}
+	/* its completion runs as our task work, so req is still ours here */
+	if (ret == IOU_QUEUED)
+		io_req_mark_inflight(req);
+	io_issue_done(req, ret);
+}
+
+/* The op completes asynchronously: the submitter must wait for it on exit. */
+void io_req_mark_inflight(struct io_kiocb *req)
+{
+	if (!(req->flags & REQ_F_INFLIGHT)) {
+		req->flags |= REQ_F_INFLIGHT;
+		atomic_inc(&req->task->io_uring->inflight);
+	}
 }
 
 /* Returns false if submission must stop after this SQE. */
@@ -295,6 +506,9 @@ static int io_enter_submit(struct io_ring_ctx *ctx, u32 to_submit)
 
 	if (ctx->submitter_task && ctx->submitter_task != current)
 		return -EEXIST;
+	ret = io_tctx_attach(ctx);
+	if (unlikely(ret))
+		return ret;
 	mutex_lock(&ctx->uring_lock);
 	ret = io_submit_sqes(ctx, to_submit);
 	mutex_unlock(&ctx->uring_lock);

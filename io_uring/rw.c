@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * READ, WRITE, READV, WRITEV: file I/O through ->read_iter/->write_iter.
+ *
+ * The first attempt is non-blocking (IOCB_NOWAIT). If the file can't do
+ * that, or would block, the request goes to a worker, which retries with
+ * blocking allowed and continues from where a partial attempt stopped.
+ * Direct I/O that the file queues (-EIOCBQUEUED) completes through
+ * ->ki_complete(), possibly in interrupt context, and finishes as task
+ * work in the submitter.
+ *
+ * The SQE is read once, in prep. For the vectored ops, the iovec array is
+ * copied in prep as well (IORING_FEAT_SUBMIT_STABLE), so the application
+ * may reuse it as soon as io_uring_enter() returns.
+ */
+#include <linux/fs.h>
+#include <linux/io_uring.h>
+#include <linux/ioprio.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include <linux/uaccess.h>
+
+#include "io_uring.h"
+#include "rw.h"
+
+struct io_rw {
+	struct kiocb		kiocb;	/* first: ki_filp is req->file */
+	u64			addr;
+	u32			len;
+	rwf_t			rw_flags;
+};
+
+/* The iovec array of READV/WRITEV, imported (checked and copied) in prep. */
+struct io_rw_vec {
+	unsigned int		nr;
+	struct iovec		*iov;	/* fast[], or an array of its own */
+	struct iovec		fast[UIO_FASTIOV];
+};
+
+/*
+ * Progress of a transfer split across attempts (a non-blocking attempt
+ * that moved part of the data, then a worker) is kept in req->cqe.res,
+ * which becomes the total when the request completes.
+ */
+static int io_rw_prep_common(struct io_kiocb *req,
+			     const struct io_uring_sqe *sqe)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+	u16 ioprio;
+	int ret;
+
+	rw->kiocb.ki_pos = READ_ONCE(sqe->off);
+	rw->addr = READ_ONCE(sqe->addr);
+	rw->len = READ_ONCE(sqe->len);
+	rw->rw_flags = (__force rwf_t)READ_ONCE(sqe->rw_flags);
+	ioprio = READ_ONCE(sqe->ioprio);
+	if (ioprio) {
+		ret = ioprio_check_cap(ioprio);
+		if (ret)
+			return ret;
+	}
+	rw->kiocb.ki_ioprio = ioprio ? ioprio : get_current_ioprio();
+	return 0;
+}
+
+int io_prep_rw(struct io_kiocb *req, const struct io_uring_sqe *sqe)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+	int ret;
+
+	ret = io_rw_prep_common(req, sqe);
+	if (ret)
+		return ret;
+	if (!access_ok(u64_to_user_ptr(rw->addr), rw->len))
+		return -EFAULT;
+	return 0;
+}
+
+static int io_rw_ddir(struct io_kiocb *req)
+{
+	return req->opcode == IORING_OP_READV ? ITER_DEST : ITER_SOURCE;
+}
+
+int io_prep_rwv(struct io_kiocb *req, const struct io_uring_sqe *sqe)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+	const struct iovec __user *uvec;
+	struct io_rw_vec *vec;
+	int ret;
+
+	struct iov_iter iter;
+	struct iovec *iov;
+
+	ret = io_rw_prep_common(req, sqe);
+	if (ret)
+		return ret;
+	vec = kmalloc(sizeof(*vec), GFP_KERNEL);
+	if (!vec)
+		return -ENOMEM;
+	vec->nr = rw->len;
+	vec->iov = vec->fast;
+	if (rw->len) {
+		uvec = u64_to_user_ptr(rw->addr);
+		/* checks every segment; allocates if fast[] is too small */
+		iov = vec->fast;
+		ret = import_iovec(io_rw_ddir(req), uvec, rw->len, UIO_FASTIOV,
+				   &iov, &iter);
+		if (ret < 0) {
+			kfree(vec);
+			return ret;
+		}
+		if (iov)
+			vec->iov = iov;
+	}
+	req->async_data = vec;
+	req->flags |= REQ_F_ASYNC_DATA;
+	return 0;
+}
+
+void io_rw_cleanup(struct io_kiocb *req)
+{
+	struct io_rw_vec *vec = req->async_data;
+
+	if (vec && vec->iov != vec->fast)
+		kfree(vec->iov);
+}
+
+/* Build the iterator for what is left to transfer. */
+static int io_rw_iter(struct io_kiocb *req, int ddir, struct iov_iter *iter)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+	struct io_rw_vec *vec = req->async_data;
+	size_t len;
+
+	if (!vec)
+		return import_ubuf(ddir, u64_to_user_ptr(rw->addr), rw->len,
+				   iter);
+	if (!vec->nr) {
+		iov_iter_init(iter, ddir, NULL, 0, 0);
+		return 0;
+	}
+	len = iov_length(vec->iov, vec->nr);
+	if (len > MAX_RW_COUNT)
+		len = MAX_RW_COUNT;
+	iov_iter_init(iter, ddir, vec->iov, vec->nr, len);
+	iov_iter_advance(iter, req->cqe.res);
+	return 0;
+}
+
+/* Remember @ret bytes moved by an attempt that did not finish. */
+static void io_rw_progress(struct io_kiocb *req, ssize_t ret)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+
+	if (!req->async_data) {
+		rw->addr += ret;
+		rw->len -= ret;
+	}
+	req->cqe.res += ret;
+}
+
+/*
+ * Position: an offset of -1 means the file position, which the request
+ * uses and advances, unless the file is a stream (no position at all).
+ */
+static void io_rw_init_pos(struct io_kiocb *req)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+
+	if (rw->kiocb.ki_pos != -1)
+		return;
+	if (req->file->f_mode & FMODE_STREAM) {
+		rw->kiocb.ki_pos = 0;
+		return;
+	}
+	req->flags |= REQ_F_CUR_POS;
+	rw->kiocb.ki_pos = req->file->f_pos;
+}
+
+static void io_rw_update_pos(struct io_kiocb *req)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+
+	if (req->flags & REQ_F_CUR_POS)
+		req->file->f_pos = rw->kiocb.ki_pos;
+}
+
+static int io_rw_init_kiocb(struct io_kiocb *req, int ddir)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+	struct kiocb *kiocb = &rw->kiocb;
+	struct file *file = req->file;
+	fmode_t need = ddir == ITER_DEST ? FMODE_READ : FMODE_WRITE;
+	int ret;
+
+	if (unlikely(!(file->f_mode & need)))
+		return -EBADF;
+	if (S_ISREG(file_inode(file)->i_mode) || S_ISBLK(file_inode(file)->i_mode))
+		req->flags |= REQ_F_ISREG;
+	if (!(req->flags & REQ_F_CUR_POS) && kiocb->ki_pos == -1)
+		io_rw_init_pos(req);
+	kiocb->ki_flags = iocb_flags(file);
+	ret = kiocb_set_rw_flags(kiocb, rw->rw_flags,
+				 ddir == ITER_DEST ? READ : WRITE);
+	if (unlikely(ret))
+		return ret;
+	/* polled completions need an IOPOLL ring */
+	if (kiocb->ki_flags & IOCB_HIPRI)
+		return -EINVAL;
+	/* only RWF_NOWAIT forbids waiting; O_NONBLOCK is the file's business */
+	if (rw->rw_flags & RWF_NOWAIT)
+		req->flags |= REQ_F_NOWAIT;
+	return 0;
+}
+
+/* Offset and size checks, as read(2) and write(2) make them. */
+static int io_rw_verify(struct io_kiocb *req, int ddir, size_t count)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+	loff_t *ppos = &rw->kiocb.ki_pos;
+
+	if (req->file->f_mode & FMODE_STREAM)
+		ppos = NULL;
+	return rw_verify_area(ddir == ITER_DEST ? READ : WRITE, req->file,
+			      ppos, count);
+}
+
+/* Set the result of the last attempt, @res, plus earlier progress. */
+static void io_rw_finish(struct io_kiocb *req, long res)
+{
+	if (res >= 0)
+		res += req->cqe.res;
+	else if (req->cqe.res)
+		res = req->cqe.res;	/* report what moved, not the error */
+	if (res < 0)
+		io_req_set_fail(req);
+	io_rw_update_pos(req);
+	io_req_set_res(req, res, 0);
+}
+
+/* Freeze protection is taken for writes to regular files only. */
+static void io_rw_end_write(struct kiocb *kiocb)
+{
+	if ((kiocb->ki_flags & IOCB_WRITE) &&
+	    S_ISREG(file_inode(kiocb->ki_filp)->i_mode))
+		kiocb_end_write(kiocb);
+}
+
+/* ->ki_complete(): any context; finish in the submitter's. */
+static void io_rw_complete(struct kiocb *kiocb, long res)
+{
+	struct io_rw *rw = container_of(kiocb, struct io_rw, kiocb);
+	struct io_kiocb *req = cmd_to_io_kiocb(rw);
+
+	io_rw_end_write(kiocb);
+	io_rw_finish(req, res);
+	io_req_queue_tw(req, io_req_complete_tw);
+}
+
+/*
+ * Files with only ->read or ->write: one call per segment, stopping at
+ * the first short one. They may block, so only workers do this.
+ */
+static ssize_t io_rw_loop(struct io_kiocb *req, int ddir, struct iov_iter *iter)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+	struct file *file = req->file;
+	loff_t *ppos = (file->f_mode & FMODE_STREAM) ? NULL : &rw->kiocb.ki_pos;
+	ssize_t done = 0, ret = 0;
+
+	if (rw->kiocb.ki_flags & IOCB_NOWAIT)
+		return -EAGAIN;
+	while (iov_iter_count(iter)) {
+		void __user *base = iter_iov_addr(iter);
+		size_t len = iter_iov_len(iter);
+
+		if (ddir == ITER_DEST)
+			ret = file->f_op->read(file, base, len, ppos);
+		else
+			ret = file->f_op->write(file, base, len, ppos);
+		if (ret <= 0)
+			break;
+		done += ret;
+		iov_iter_advance(iter, ret);
+		if (ret < len)
+			break;
+	}
+	return done ? done : ret;
+}
+
+static ssize_t io_rw_call(struct io_kiocb *req, int ddir, struct iov_iter *iter)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+	struct file *file = req->file;
+
+	if (ddir == ITER_DEST) {
+		if (file->f_op->read_iter)
+			return file->f_op->read_iter(&rw->kiocb, iter);
+		if (file->f_op->read)
+			return io_rw_loop(req, ddir, iter);
+		return -EINVAL;
+	}
+	if (!file->f_op->write_iter) {
+		if (file->f_op->write)
+			return io_rw_loop(req, ddir, iter);
+		return -EINVAL;
+	}
+	if (S_ISREG(file_inode(file)->i_mode))
+		kiocb_start_write(&rw->kiocb);
+	rw->kiocb.ki_flags |= IOCB_WRITE;
+	return file->f_op->write_iter(&rw->kiocb, iter);
+}
+
+static int io_rw_issue(struct io_kiocb *req, unsigned int issue_flags,
+		       int ddir)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+	bool nonblock = issue_flags & IO_URING_F_NONBLOCK;
+	struct iov_iter iter;
+	ssize_t ret;
+
+	ret = io_rw_init_kiocb(req, ddir);
+	if (unlikely(ret))
+		return ret;
+	ret = io_rw_iter(req, ddir, &iter);
+	if (unlikely(ret))
+		return ret;
+	ret = io_rw_verify(req, ddir, iov_iter_count(&iter));
+	if (unlikely(ret))
+		return ret;
+	if (nonblock) {
+		/* a file that can't promise not to block goes to a worker */
+		if (!(req->file->f_mode & FMODE_NOWAIT))
+			return -EAGAIN;
+		rw->kiocb.ki_flags |= IOCB_NOWAIT;
+	}
+	rw->kiocb.ki_complete = io_rw_complete;
+
+	ret = io_rw_call(req, ddir, &iter);
+	if (ret == -EIOCBQUEUED)
+		return IOU_QUEUED;
+	io_rw_end_write(&rw->kiocb);
+
+	/*
+	 * What would block is retried by a worker (or, in a worker, once
+	 * the file is ready), unless the application said not to wait.
+	 */
+	if (!(req->flags & REQ_F_NOWAIT)) {
+		if (ret == -EAGAIN)
+			return -EAGAIN;
+		if (nonblock && ret > 0 && iov_iter_count(&iter) &&
+		    (req->flags & REQ_F_ISREG)) {
+			io_rw_progress(req, ret);
+			return -EAGAIN;
+		}
+	}
+	io_rw_finish(req, ret);
+	return IOU_DONE;
+}
+
+int io_read(struct io_kiocb *req, unsigned int issue_flags)
+{
+	return io_rw_issue(req, issue_flags, ITER_DEST);
+}
+
+int io_write(struct io_kiocb *req, unsigned int issue_flags)
+{
+	return io_rw_issue(req, issue_flags, ITER_SOURCE);
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef IO_URING_TCTX_H
+#define IO_URING_TCTX_H
+
+#include <linux/xarray.h>
+
+struct io_ring_ctx;
+struct io_wq;
+
+/*
+ * A task's io_uring state (task->io_uring), created the first time the
+ * task submits. It lives until the task is freed; its worker pool and
+ * ring links are torn down earlier, when the task exits or execs.
+ */
+struct io_uring_task {
+	/* the task's worker pool, created on first use */
+	struct io_wq		*io_wq;
+	/* rings this task submitted to: ctx -> struct io_tctx_node */
+	struct xarray		rings;
+	/*
+	 * Requests of this task that left its hands (queued to a worker or
+	 * completing asynchronously). Exit waits for it to reach zero.
+	 */
+	atomic_t		inflight;
+	wait_queue_head_t	wait;
+};
+
+/* Links a task and a ring it submitted to, for cancellation either way. */
+struct io_tctx_node {
+	struct list_head	ctx_node;	/* in ctx->tctx_list */
+	struct task_struct	*task;
+	struct io_ring_ctx	*ctx;
+};
+
+int io_tctx_attach(struct io_ring_ctx *ctx);
+struct io_wq *io_tctx_wq(struct io_uring_task *tctx);
+void io_tctx_cancel_ctx(struct io_ring_ctx *ctx);
+
+#endif /* IO_URING_TCTX_H */
