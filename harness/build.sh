@@ -27,7 +27,7 @@ if [ ! -f "$obj/.config" ] || [ "$(cat "$obj/.config-frags" 2>/dev/null)" != "$w
 	kmake -s olddefconfig >/dev/null
 	for f in $frags; do
 		# Every "=y" we ask for must survive olddefconfig.
-		grep -E '^CONFIG_[A-Z0-9_]+=y' "$f" | while read -r l; do
+		for l in $(grep -E '^CONFIG_[A-Z0-9_]+=y' "$f" || true); do
 			grep -qx "$l" "$obj/.config" || log "warning: $l did not stick in $KERNEL/$VARIANT"
 		done
 	done
