@@ -16,8 +16,23 @@ mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000 hostroot /host ||
 	{ echo "@@HARNESS: cannot mount hostroot"; poweroff -f; }
 for d in proc sys dev; do mount --bind /$d /host/$d; done
 mount -t devpts devpts /host/dev/pts 2>/dev/null
+
+top=
+for a in $(cat /proc/cmdline); do
+	case "$a" in harness.top=*) top=${a#harness.top=};; esac
+done
+# The checkout may live under a directory the tmpfs below hides (CI
+# clones into /tmp, say): keep it reachable at the same path.
+if [ -n "$top" ]; then
+	mkdir -p /keep
+	mount --bind "/host$top" /keep
+fi
 for d in tmp root run; do mount -t tmpfs tmpfs /host/$d; done
 chmod 1777 /host/tmp
+if [ -n "$top" ] && [ ! -d "/host$top/harness" ]; then
+	mkdir -p "/host$top"
+	mount --bind /keep "/host$top"
+fi
 hostname guest
 ip link set lo up 2>/dev/null
 

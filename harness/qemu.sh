@@ -18,7 +18,7 @@ accel=(-accel tcg,thread=multi -smp 2)
 if [ "${QEMU_MODE:-}" = icount ]; then
 	accel=(-accel tcg -icount shift=0,sleep=off -smp 1)
 fi
-append="console=ttyS0 loglevel=5 panic=-1 oops=panic ${QEMU_APPEND:-}"
+append="console=ttyS0 loglevel=5 panic=-1 oops=panic harness.top=$TOP ${QEMU_APPEND:-}"
 args=(qemu-system-x86_64 "${accel[@]}" -cpu max -m 2G -nographic -no-reboot
 	-kernel "$img" -initrd "$BUILD/initramfs.cpio.gz"
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap)
