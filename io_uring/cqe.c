@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 
 #include "io_uring.h"
+#include "eventfd.h"
 #include <trace/events/io_uring.h>
 
 struct io_overflow_cqe {
@@ -144,6 +145,8 @@ bool io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
 	io_cq_publish(ctx);
 	spin_unlock(&ctx->completion_lock);
 	io_cq_wake(ctx);
+	if (!READ_ONCE(ctx->cq_batching))
+		io_eventfd_signal(ctx);
 	return posted;
 }
 
@@ -155,6 +158,7 @@ void io_cq_flush_overflow(struct io_ring_ctx *ctx)
 	__io_cq_flush_overflow(ctx);
 	io_cq_publish(ctx);
 	spin_unlock(&ctx->completion_lock);
+	io_eventfd_signal(ctx);
 }
 
 /*

@@ -19,6 +19,7 @@
 #include <linux/workqueue.h>
 #include <linux/task_work.h>
 
+#include "filetable.h"
 #include "io-wq.h"
 #include "memmap.h"
 
@@ -84,6 +85,10 @@ struct io_ring_ctx {
 		struct mutex		uring_lock;
 		u32			cached_sq_head;
 		bool			drain_disabled;
+		struct io_file_table	file_table;
+		/* IORING_REGISTER_PERSONALITY: id -> const struct cred * */
+		struct xarray		personalities;
+		u32			pers_next;
 	};
 
 	/* Completion side, under completion_lock. */
@@ -96,8 +101,12 @@ struct io_ring_ctx {
 		wait_queue_head_t	cq_wait;
 	} ____cacheline_aligned_in_smp;
 
-	/* tasks that submitted here (struct io_tctx_node), for cancelling */
-	struct mutex			tctx_lock;
+	/* IORING_REGISTER_EVENTFD, see eventfd.c */
+	struct io_ev_fd __rcu		*ev_fd;
+	/* submission posts CQEs in a batch and signals once at the end */
+	bool				cq_batching;
+
+	/* tasks that submitted here (struct io_tctx_node), see tctx.c */
 	struct list_head		tctx_list;
 
 	/* task work whose task is gone runs from here, see io_req_queue_tw() */
@@ -202,6 +211,21 @@ enum {
 	IOU_DONE	= 0,	/* result set with io_req_set_res(); complete it */
 	IOU_QUEUED	= 1,	/* the op owns the request and completes it later */
 };
+
+/* Issue handlers that may run in a worker take the ring lock themselves. */
+static inline void io_ring_lock(struct io_ring_ctx *ctx, unsigned int issue_flags)
+{
+	if (issue_flags & IO_URING_F_UNLOCKED)
+		mutex_lock(&ctx->uring_lock);
+	lockdep_assert_held(&ctx->uring_lock);
+}
+
+static inline void io_ring_unlock(struct io_ring_ctx *ctx,
+				  unsigned int issue_flags)
+{
+	if (issue_flags & IO_URING_F_UNLOCKED)
+		mutex_unlock(&ctx->uring_lock);
+}
 
 static inline void io_req_set_res(struct io_kiocb *req, s32 res, u32 cflags)
 {

@@ -87,7 +87,12 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 		.prep			= io_close_prep,
 		.issue			= io_close,
 	},
-	[IORING_OP_FILES_UPDATE]	= { .name = "FILES_UPDATE" },
+	[IORING_OP_FILES_UPDATE] = {
+		.name			= "FILES_UPDATE",
+		.prep			= io_files_update_prep,
+		.issue			= io_files_update_issue,
+		.iopoll			= 1,
+	},
 	[IORING_OP_STATX] = {
 		.name			= "STATX",
 		.prep			= io_statx_prep,
@@ -159,7 +164,12 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	[IORING_OP_FUTEX_WAIT]		= { .name = "FUTEX_WAIT" },
 	[IORING_OP_FUTEX_WAKE]		= { .name = "FUTEX_WAKE" },
 	[IORING_OP_FUTEX_WAITV]		= { .name = "FUTEX_WAITV" },
-	[IORING_OP_FIXED_FD_INSTALL]	= { .name = "FIXED_FD_INSTALL" },
+	[IORING_OP_FIXED_FD_INSTALL] = {
+		.name			= "FIXED_FD_INSTALL",
+		.prep			= io_fixed_fd_install_prep,
+		.issue			= io_fixed_fd_install_issue,
+		.needs_file		= 1,
+	},
 	[IORING_OP_FTRUNCATE] = {
 		.name			= "FTRUNCATE",
 		.prep			= io_ftruncate_prep,

@@ -7,9 +7,9 @@
  * lookup that cannot block; anything that may block (O_CREAT, O_TRUNC,
  * O_TMPFILE, a lookup that misses the dcache) is done by a worker.
  *
- * Direct descriptors (sqe->file_index) need a registered file table,
- * which does not exist yet: they fail the way 6.12 fails them on a ring
- * without one.
+ * Direct descriptors (sqe->file_index) live in the ring's registered
+ * file table (filetable.c) instead of the task's fd table. FILES_UPDATE
+ * and FIXED_FD_INSTALL move files between the two.
  */
 #include <linux/fdtable.h>
 #include <linux/file.h>
@@ -95,16 +95,11 @@ static bool io_open_blocks(struct io_open *op)
 	return op->how.flags & (O_TRUNC | O_CREAT | __O_TMPFILE);
 }
 
-/* No file table can be registered yet. */
-static int io_open_direct(struct io_open *op)
-{
-	return op->file_slot == IORING_FILE_INDEX_ALLOC ? -ENFILE : -ENXIO;
-}
-
 /* Returns the fd or an error; sets *retry when a worker should try again. */
-static int io_open_file(struct io_open *op, unsigned int issue_flags,
+static int io_open_file(struct io_kiocb *req, unsigned int issue_flags,
 			bool *retry)
 {
+	struct io_open *op = io_kiocb_to_cmd(req, struct io_open);
 	bool nonblock = issue_flags & IO_URING_F_NONBLOCK;
 	struct open_flags flags;
 	struct file *file;
@@ -123,15 +118,16 @@ static int io_open_file(struct io_open *op, unsigned int issue_flags,
 		flags.lookup_flags |= LOOKUP_CACHED;
 		flags.open_flag |= O_NONBLOCK;
 	}
-	if (op->file_slot)
-		return io_open_direct(op);
-
-	fd = __get_unused_fd_flags(op->how.flags, op->nofile);
-	if (fd < 0)
-		return fd;
+	fd = -1;
+	if (!op->file_slot) {
+		fd = __get_unused_fd_flags(op->how.flags, op->nofile);
+		if (fd < 0)
+			return fd;
+	}
 	file = do_filp_open(op->dfd, op->name, &flags);
 	if (IS_ERR(file)) {
-		put_unused_fd(fd);
+		if (fd >= 0)
+			put_unused_fd(fd);
 		ret = PTR_ERR(file);
 		/* retry blocking, unless the application asked for cached only */
 		*retry = ret == -EAGAIN && nonblock &&
@@ -141,17 +137,22 @@ static int io_open_file(struct io_open *op, unsigned int issue_flags,
 	/* O_NONBLOCK was ours, for the attempt; don't leave it on the file */
 	if (nonblock && !app_nonblock)
 		file->f_flags &= ~O_NONBLOCK;
+	if (op->file_slot) {
+		io_ring_lock(req->ctx, issue_flags);
+		ret = io_fixed_fd_install(req->ctx, file, op->file_slot);
+		io_ring_unlock(req->ctx, issue_flags);
+		return ret;
+	}
 	fd_install(fd, file);
 	return fd;
 }
 
 int io_openat(struct io_kiocb *req, unsigned int issue_flags)
 {
-	struct io_open *op = io_kiocb_to_cmd(req, struct io_open);
 	bool retry = false;
 	int ret;
 
-	ret = io_open_file(op, issue_flags, &retry);
+	ret = io_open_file(req, issue_flags, &retry);
 	if (retry)
 		return -EAGAIN;
 	if (ret < 0)
@@ -211,9 +212,13 @@ int io_close(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_close *cl = io_kiocb_to_cmd(req, struct io_close);
 	struct file *file;
-	int ret = -ENXIO;
+	int ret;
 
-	if (!cl->file_slot) {
+	if (cl->file_slot) {
+		io_ring_lock(req->ctx, issue_flags);
+		ret = io_fixed_fd_remove(req->ctx, cl->file_slot);
+		io_ring_unlock(req->ctx, issue_flags);
+	} else {
 		file = io_close_take(cl->fd, issue_flags & IO_URING_F_NONBLOCK);
 		if (IS_ERR(file))
 			return PTR_ERR(file);
@@ -270,4 +275,131 @@ void io_statx_cleanup(struct io_kiocb *req)
 
 	if (sx->name)
 		putname(sx->name);
+}
+
+struct io_fd_install {
+	struct file			*file;
+	unsigned int			o_flags;
+};
+
+/* IORING_OP_FIXED_FD_INSTALL: a direct descriptor becomes a normal fd. */
+int io_fixed_fd_install_prep(struct io_kiocb *req,
+			     const struct io_uring_sqe *sqe)
+{
+	struct io_fd_install *ifi = io_kiocb_to_cmd(req, struct io_fd_install);
+	u32 flags;
+
+	if (READ_ONCE(sqe->off) || READ_ONCE(sqe->addr) || READ_ONCE(sqe->len) ||
+	    READ_ONCE(sqe->buf_index) || READ_ONCE(sqe->splice_fd_in) ||
+	    READ_ONCE(sqe->addr3))
+		return -EINVAL;
+	if (!(req->flags & IOSQE_FIXED_FILE))
+		return -EBADF;
+	flags = READ_ONCE(sqe->install_fd_flags);
+	if (flags & ~IORING_FIXED_FD_NO_CLOEXEC)
+		return -EINVAL;
+	/* the fd lands in the submitter's table, as the submitter */
+	if (req->flags & REQ_F_CREDS)
+		return -EPERM;
+	ifi->o_flags = (flags & IORING_FIXED_FD_NO_CLOEXEC) ? 0 : O_CLOEXEC;
+	return 0;
+}
+
+int io_fixed_fd_install_issue(struct io_kiocb *req, unsigned int issue_flags)
+{
+	struct io_fd_install *ifi = io_kiocb_to_cmd(req, struct io_fd_install);
+	int ret = receive_fd(req->file, NULL, ifi->o_flags);
+
+	if (ret < 0)
+		io_req_set_fail(req);
+	io_req_set_res(req, ret, 0);
+	return IOU_DONE;
+}
+
+struct io_files_update_op {
+	struct file			*file;
+	u64				arg;
+	u32				nr;
+	u32				offset;
+};
+
+int io_files_update_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
+{
+	struct io_files_update_op *up = io_kiocb_to_cmd(req,
+							struct io_files_update_op);
+
+	if (req->flags & IOSQE_FIXED_FILE)
+		return -EINVAL;
+	if (READ_ONCE(sqe->rw_flags) || READ_ONCE(sqe->splice_fd_in))
+		return -EINVAL;
+	up->offset = READ_ONCE(sqe->off);
+	up->nr = READ_ONCE(sqe->len);
+	if (!up->nr)
+		return -EINVAL;
+	up->arg = READ_ONCE(sqe->addr);
+	return 0;
+}
+
+/*
+ * IORING_FILE_INDEX_ALLOC: put each fd in a free slot and write the slot
+ * back over it. Returns how many were done, or the first error.
+ */
+static int io_files_update_alloc(struct io_kiocb *req)
+{
+	struct io_files_update_op *up = io_kiocb_to_cmd(req,
+							struct io_files_update_op);
+	__s32 __user *fds = u64_to_user_ptr(up->arg);
+	struct io_ring_ctx *ctx = req->ctx;
+	unsigned int done;
+	int ret = 0;
+
+	if (!ctx->file_table.nr)
+		return -ENXIO;
+	for (done = 0; done < up->nr; done++) {
+		struct file *file;
+		__s32 fd;
+
+		if (copy_from_user(&fd, &fds[done], sizeof(fd))) {
+			ret = -EFAULT;
+			break;
+		}
+		file = fget(fd);
+		if (!file || io_is_uring_fops(file)) {
+			if (file)
+				fput(file);
+			ret = -EBADF;
+			break;
+		}
+		ret = io_fixed_fd_install(ctx, file, IORING_FILE_INDEX_ALLOC);
+		if (ret < 0)
+			break;
+		if (copy_to_user(&fds[done], &ret, sizeof(ret))) {
+			io_fixed_fd_remove(ctx, ret + 1);
+			ret = -EFAULT;
+			break;
+		}
+	}
+	return done ? done : ret;
+}
+
+int io_files_update_issue(struct io_kiocb *req, unsigned int issue_flags)
+{
+	struct io_files_update_op *up = io_kiocb_to_cmd(req,
+							struct io_files_update_op);
+	struct io_ring_ctx *ctx = req->ctx;
+	int ret;
+
+	io_ring_lock(ctx, issue_flags);
+	if (up->offset == IORING_FILE_INDEX_ALLOC)
+		ret = io_files_update_alloc(req);
+	else if (up->offset + up->nr < up->offset)
+		ret = -EOVERFLOW;
+	else
+		ret = io_files_update(ctx, up->offset, u64_to_user_ptr(up->arg),
+				      NULL, up->nr);
+	io_ring_unlock(ctx, issue_flags);
+	if (ret < 0)
+		io_req_set_fail(req);
+	io_req_set_res(req, ret, 0);
+	return IOU_DONE;
 }

@@ -11,5 +11,10 @@ int io_close(struct io_kiocb *req, unsigned int issue_flags);
 int io_statx_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
 int io_statx(struct io_kiocb *req, unsigned int issue_flags);
 void io_statx_cleanup(struct io_kiocb *req);
+int io_fixed_fd_install_prep(struct io_kiocb *req,
+			     const struct io_uring_sqe *sqe);
+int io_fixed_fd_install_issue(struct io_kiocb *req, unsigned int issue_flags);
+int io_files_update_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_files_update_issue(struct io_kiocb *req, unsigned int issue_flags);
 
 #endif /* IO_URING_OPENCLOSE_H */

@@ -26,6 +26,7 @@
 
 #include "io_uring.h"
 #include "tctx.h"
+#include "eventfd.h"
 
 #define CREATE_TRACE_POINTS
 #include <trace/events/io_uring.h>
@@ -260,11 +261,21 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	INIT_LIST_HEAD(&ctx->cq_overflow_list);
 	init_waitqueue_head(&ctx->cq_wait);
 	init_completion(&ctx->ref_done);
-	mutex_init(&ctx->tctx_lock);
+	xa_init_flags(&ctx->personalities, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	INIT_LIST_HEAD(&ctx->tctx_list);
 	init_llist_head(&ctx->fallback_llist);
 	INIT_WORK(&ctx->fallback_work, io_fallback_work);
 	return ctx;
+}
+
+static void io_personalities_free(struct io_ring_ctx *ctx)
+{
+	const struct cred *creds;
+	unsigned long id;
+
+	xa_for_each(&ctx->personalities, id, creds)
+		put_cred(creds);
+	xa_destroy(&ctx->personalities);
 }
 
 /* Free a context no request and no file refers to any more. */
@@ -277,6 +288,7 @@ static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 	io_region_free(&ctx->ring_region);
 	if (ctx->submitter_task)
 		put_task_struct(ctx->submitter_task);
+	io_personalities_free(ctx);
 	put_cred(ctx->creds);
 	percpu_ref_exit(&ctx->refs);
 	kfree(ctx);
@@ -294,6 +306,9 @@ static void io_ring_exit_work(struct work_struct *work)
 	do {
 		io_tctx_cancel_ctx(ctx);
 	} while (!wait_for_completion_timeout(&ctx->ref_done, HZ / 20));
+	io_tctx_ring_gone(ctx);
+	io_eventfd_release(ctx);
+	io_files_release(ctx);
 	io_ring_ctx_free(ctx);
 }
 

@@ -18,6 +18,7 @@
 #include "io_uring.h"
 #include "opdef.h"
 #include "tctx.h"
+#include "eventfd.h"
 
 #define IOSQE_KNOWN	(IOSQE_FIXED_FILE | IOSQE_IO_DRAIN | IOSQE_IO_LINK | \
 			 IOSQE_IO_HARDLINK | IOSQE_ASYNC | \
@@ -134,10 +135,21 @@ static int io_init_sqe_flags(struct io_ring_ctx *ctx, struct io_kiocb *req,
 	return 0;
 }
 
+/* Run the request with credentials registered earlier. */
 static int io_init_personality(struct io_kiocb *req, u16 personality)
 {
-	/* no personality can be registered yet */
-	return -EINVAL;
+	const struct cred *creds;
+	int ret;
+
+	creds = xa_load(&req->ctx->personalities, personality);
+	if (!creds)
+		return -EINVAL;
+	ret = security_uring_override_creds(creds);
+	if (ret)
+		return ret;
+	req->creds = get_cred(creds);
+	req->flags |= REQ_F_CREDS;
+	return 0;
 }
 
 /*
@@ -145,14 +157,19 @@ static int io_init_personality(struct io_kiocb *req, u16 personality)
  * bad fd fails the request, not the submission). The request holds the
  * reference until it is freed.
  */
-static bool io_assign_file(struct io_kiocb *req)
+static bool io_assign_file(struct io_kiocb *req, unsigned int issue_flags)
 {
+	struct io_ring_ctx *ctx = req->ctx;
+
 	if (req->file)
 		return true;
-	/* no file table can be registered yet */
-	if (req->flags & IOSQE_FIXED_FILE)
-		return false;
-	req->file = fget(req->fd);
+	if (req->flags & IOSQE_FIXED_FILE) {
+		io_ring_lock(ctx, issue_flags);
+		req->file = io_fixed_file_get(ctx, req->fd);
+		io_ring_unlock(ctx, issue_flags);
+	} else {
+		req->file = fget(req->fd);
+	}
 	return req->file;
 }
 
@@ -238,7 +255,7 @@ static int io_issue(struct io_kiocb *req, unsigned int issue_flags)
 	const struct cred *old_creds = NULL;
 	int ret;
 
-	if (def->needs_file && unlikely(!io_assign_file(req)))
+	if (def->needs_file && unlikely(!io_assign_file(req, issue_flags)))
 		return -EBADF;
 	if (unlikely(req->flags & REQ_F_CREDS) && req->creds != current_cred())
 		old_creds = override_creds(req->creds);
@@ -294,7 +311,7 @@ static void io_queue_async(struct io_kiocb *req)
 	}
 	/* the file decides the kind of work; a bad fd fails in the worker */
 	if (def->needs_file)
-		io_assign_file(req);
+		io_assign_file(req, 0);
 	req->work.flags = 0;
 	if (req->file && !io_file_is_reg(req->file)) {
 		if (def->unbound_nonreg_file)
@@ -468,6 +485,7 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 
 	lockdep_assert_held(&ctx->uring_lock);
 	want = min(nr, io_sq_pending(ctx));
+	WRITE_ONCE(ctx->cq_batching, true);
 	while (done < want) {
 		const struct io_uring_sqe *sqe;
 		struct io_kiocb *req;
@@ -489,6 +507,10 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 	}
 	/* the release lets the application reuse the consumed SQEs */
 	smp_store_release(&ctx->rings->sq_head, ctx->cached_sq_head);
+	WRITE_ONCE(ctx->cq_batching, false);
+	/* pairs with posters that saw cq_batching set and skipped the signal */
+	smp_mb();
+	io_eventfd_signal(ctx);
 	/* nothing consumed for lack of memory: the application may retry */
 	if (!done && no_req)
 		return -EAGAIN;

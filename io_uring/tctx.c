@@ -6,7 +6,14 @@
  * Until then exit, exec and fork have nothing to do, which the inline
  * wrappers in <linux/io_uring.h> check before calling in here.
  *
- * Lock order: ctx->tctx_lock, then the worker pool's own lock.
+ * A task and a ring it submitted to are linked by a struct
+ * io_tctx_node, found from the task (tctx->rings) and from the ring
+ * (ctx->tctx_list). Either may go first: the ring's teardown unlinks the
+ * node from the ring and marks it dead (node->ctx = NULL); the task frees
+ * its nodes when it exits or execs. io_tctx_lock guards the links and
+ * node->ctx, and outlives both sides.
+ *
+ * Lock order: io_tctx_lock, then the worker pool's own lock.
  */
 #include <linux/io_uring.h>
 #include <linux/sched.h>
@@ -17,6 +24,8 @@
 #include "io_uring.h"
 #include "io-wq.h"
 #include "tctx.h"
+
+static DEFINE_MUTEX(io_tctx_lock);
 
 static struct io_uring_task *io_tctx_alloc(void)
 {
@@ -35,31 +44,40 @@ static struct io_uring_task *io_tctx_alloc(void)
 int io_tctx_attach(struct io_ring_ctx *ctx)
 {
 	struct io_uring_task *tctx = current->io_uring;
-	struct io_tctx_node *node;
+	struct io_tctx_node *node = NULL;
 	int ret;
 
-	if (likely(tctx && xa_load(&tctx->rings, (unsigned long)ctx)))
-		return 0;
-	if (!tctx) {
+	/*
+	 * The caller holds the ring file, so the ring is alive and a node
+	 * naming it cannot be marked dead under us.
+	 */
+	if (likely(tctx)) {
+		node = xa_load(&tctx->rings, (unsigned long)ctx);
+		if (likely(node && node->ctx == ctx))
+			return 0;
+	} else {
 		tctx = io_tctx_alloc();
 		if (!tctx)
 			return -ENOMEM;
 		current->io_uring = tctx;
 	}
-	node = kmalloc(sizeof(*node), GFP_KERNEL_ACCOUNT);
-	if (!node)
-		return -ENOMEM;
-	node->task = current;
-	node->ctx = ctx;
-	ret = xa_err(xa_store(&tctx->rings, (unsigned long)ctx, node,
-			      GFP_KERNEL_ACCOUNT));
-	if (ret) {
-		kfree(node);
-		return ret;
+	/* a dead node of an earlier ring at the same address is reused */
+	if (!node) {
+		node = kmalloc(sizeof(*node), GFP_KERNEL_ACCOUNT);
+		if (!node)
+			return -ENOMEM;
+		node->task = current;
+		ret = xa_err(xa_store(&tctx->rings, (unsigned long)ctx, node,
+				      GFP_KERNEL_ACCOUNT));
+		if (ret) {
+			kfree(node);
+			return ret;
+		}
 	}
-	mutex_lock(&ctx->tctx_lock);
+	mutex_lock(&io_tctx_lock);
+	node->ctx = ctx;
 	list_add(&node->ctx_node, &ctx->tctx_list);
-	mutex_unlock(&ctx->tctx_lock);
+	mutex_unlock(&io_tctx_lock);
 	return 0;
 }
 
@@ -88,15 +106,28 @@ void io_tctx_cancel_ctx(struct io_ring_ctx *ctx)
 {
 	struct io_tctx_node *node;
 
-	mutex_lock(&ctx->tctx_lock);
+	mutex_lock(&io_tctx_lock);
 	list_for_each_entry(node, &ctx->tctx_list, ctx_node) {
 		struct io_wq *wq = READ_ONCE(node->task->io_uring->io_wq);
 
-		/* the task detaches under tctx_lock before freeing its pool */
+		/* the task detaches under io_tctx_lock before freeing its pool */
 		if (wq)
 			io_wq_cancel(wq, io_work_of_ctx, ctx, true);
 	}
-	mutex_unlock(&ctx->tctx_lock);
+	mutex_unlock(&io_tctx_lock);
+}
+
+/* Ring teardown, once no request is left: forget the tasks. */
+void io_tctx_ring_gone(struct io_ring_ctx *ctx)
+{
+	struct io_tctx_node *node, *tmp;
+
+	mutex_lock(&io_tctx_lock);
+	list_for_each_entry_safe(node, tmp, &ctx->tctx_list, ctx_node) {
+		list_del(&node->ctx_node);
+		node->ctx = NULL;
+	}
+	mutex_unlock(&io_tctx_lock);
 }
 
 static void io_tctx_detach_all(struct io_uring_task *tctx)
@@ -105,9 +136,10 @@ static void io_tctx_detach_all(struct io_uring_task *tctx)
 	unsigned long index;
 
 	xa_for_each(&tctx->rings, index, node) {
-		mutex_lock(&node->ctx->tctx_lock);
-		list_del(&node->ctx_node);
-		mutex_unlock(&node->ctx->tctx_lock);
+		mutex_lock(&io_tctx_lock);
+		if (node->ctx)
+			list_del(&node->ctx_node);
+		mutex_unlock(&io_tctx_lock);
 		xa_erase(&tctx->rings, index);
 		kfree(node);
 	}
@@ -125,7 +157,7 @@ void __io_uring_cancel(bool cancel_all)
 	struct io_wq *wq = tctx->io_wq;
 
 	if (wq) {
-		/* ring teardown reaches the pool through ctx->tctx_lock */
+		/* ring teardown reaches the pool through io_tctx_lock */
 		WRITE_ONCE(tctx->io_wq, NULL);
 		io_tctx_detach_all(tctx);
 		io_wq_exit(wq);

@@ -27,13 +27,14 @@ struct io_uring_task {
 
 /* Links a task and a ring it submitted to, for cancellation either way. */
 struct io_tctx_node {
-	struct list_head	ctx_node;	/* in ctx->tctx_list */
+	struct list_head	ctx_node;	/* in ctx->tctx_list, if ctx */
 	struct task_struct	*task;
-	struct io_ring_ctx	*ctx;
+	struct io_ring_ctx	*ctx;		/* NULL once the ring is gone */
 };
 
 int io_tctx_attach(struct io_ring_ctx *ctx);
 struct io_wq *io_tctx_wq(struct io_uring_task *tctx);
 void io_tctx_cancel_ctx(struct io_ring_ctx *ctx);
+void io_tctx_ring_gone(struct io_ring_ctx *ctx);
 
 #endif /* IO_URING_TCTX_H */
