@@ -11,6 +11,7 @@
  * IO_WQ_IDLE_TIMEOUT without work. io_wq_exit() interrupts running work,
  * cancels pending work and waits for every worker to be gone.
  */
+#include <linux/cpuset.h>
 #include <linux/hash.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -44,6 +45,8 @@ struct io_wq {
 	struct list_head	idle[IO_WQ_TYPES];
 	DECLARE_BITMAP(hash_busy, 1U << IO_WQ_HASH_BITS);
 	bool			exiting;
+	/* CPUs new workers may run on (IORING_REGISTER_IOWQ_AFF) */
+	cpumask_var_t		cpu_mask;
 	/* completed when exiting and the last worker is gone */
 	struct completion	workers_done;
 };
@@ -220,6 +223,7 @@ static bool io_wq_create_worker(struct io_wq *wq, int type)
 		return false;
 	}
 	worker->task = tsk;
+	set_cpus_allowed_ptr(tsk, wq->cpu_mask);
 	spin_lock(&wq->lock);
 	list_add_tail(&worker->node, &wq->workers);
 	spin_unlock(&wq->lock);
@@ -370,11 +374,14 @@ int io_wq_max_workers(struct io_wq *wq, int *counts)
 {
 	int type, old;
 
+	int cap = min_t(unsigned long, task_rlimit(wq->owner, RLIMIT_NPROC),
+			INT_MAX);
+
 	spin_lock(&wq->lock);
 	for (type = 0; type < IO_WQ_TYPES; type++) {
 		old = wq->max_workers[type];
 		if (counts[type])
-			wq->max_workers[type] = counts[type];
+			wq->max_workers[type] = min(counts[type], cap);
 		counts[type] = old;
 	}
 	spin_unlock(&wq->lock);
@@ -389,6 +396,11 @@ struct io_wq *io_wq_create(unsigned int bounded, const struct io_wq_ops *ops)
 	wq = kzalloc(sizeof(*wq), GFP_KERNEL_ACCOUNT);
 	if (!wq)
 		return ERR_PTR(-ENOMEM);
+	if (!alloc_cpumask_var(&wq->cpu_mask, GFP_KERNEL)) {
+		kfree(wq);
+		return ERR_PTR(-ENOMEM);
+	}
+	cpuset_cpus_allowed(current, wq->cpu_mask);
 	spin_lock_init(&wq->lock);
 	wq->ops = ops;
 	wq->owner = get_task_struct(current);
@@ -399,7 +411,8 @@ struct io_wq *io_wq_create(unsigned int bounded, const struct io_wq_ops *ops)
 	INIT_LIST_HEAD(&wq->workers);
 	init_completion(&wq->workers_done);
 	wq->max_workers[IO_WQ_BOUND] = max(bounded, 1U);
-	wq->max_workers[IO_WQ_UNBOUND] = task_rlimit(current, RLIMIT_NPROC);
+	wq->max_workers[IO_WQ_UNBOUND] = min_t(unsigned long, INT_MAX,
+					       task_rlimit(current, RLIMIT_NPROC));
 	return wq;
 }
 
@@ -427,7 +440,29 @@ void io_wq_exit(struct io_wq *wq)
 	if (wait)
 		wait_for_completion(&wq->workers_done);
 	put_task_struct(wq->owner);
+	free_cpumask_var(wq->cpu_mask);
 	kfree(wq);
+}
+
+/*
+ * Restrict future workers to @mask, which must be a subset of the CPUs
+ * the owner may use; NULL restores all of those. Workers that exist keep
+ * their CPUs until they exit.
+ */
+int io_wq_set_affinity(struct io_wq *wq, const struct cpumask *mask)
+{
+	cpumask_var_t allowed;
+	int ret = 0;
+
+	if (!alloc_cpumask_var(&allowed, GFP_KERNEL))
+		return -ENOMEM;
+	cpuset_cpus_allowed(wq->owner, allowed);
+	if (mask && !cpumask_subset(mask, allowed))
+		ret = -EINVAL;
+	else
+		cpumask_copy(wq->cpu_mask, mask ? mask : allowed);
+	free_cpumask_var(allowed);
+	return ret;
 }
 
 /*

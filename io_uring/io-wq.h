@@ -65,6 +65,7 @@ void io_wq_hash_work(struct io_wq_work *work, void *key);
 enum io_wq_cancel io_wq_cancel(struct io_wq *wq, io_wq_match_fn *match,
 			       void *data, bool all);
 int io_wq_max_workers(struct io_wq *wq, int *counts);
+int io_wq_set_affinity(struct io_wq *wq, const struct cpumask *mask);
 void io_wq_exit(struct io_wq *wq);
 bool io_wq_current_is_worker(void);
 

@@ -19,6 +19,7 @@
 #include <linux/workqueue.h>
 #include <linux/task_work.h>
 
+#include "buftable.h"
 #include "filetable.h"
 #include "io-wq.h"
 #include "memmap.h"
@@ -64,6 +65,15 @@ enum {
 	IO_CHECK_CQ_DROPPED,		/* a CQE was lost; next wait says -EBADR */
 };
 
+/* IORING_REGISTER_RESTRICTIONS, enforced once the ring is enabled. */
+struct io_restrictions {
+	DECLARE_BITMAP(register_op, IORING_REGISTER_LAST);
+	DECLARE_BITMAP(sqe_op, IORING_OP_LAST);
+	u8			sqe_flags_allowed;
+	u8			sqe_flags_required;
+	bool			registered;
+};
+
 struct io_ring_ctx {
 	/* Fixed at setup; read without locks. */
 	struct {
@@ -76,6 +86,9 @@ struct io_ring_ctx {
 		struct io_region	ring_region;
 		struct io_region	sqe_region;
 		const struct cred	*creds;		/* the creator's */
+		/* pinned memory is charged here; user is NULL with CAP_IPC_LOCK */
+		struct user_struct	*user;
+		struct mm_struct	*mm_account;
 		struct task_struct	*submitter_task; /* SINGLE_ISSUER */
 	};
 
@@ -86,6 +99,14 @@ struct io_ring_ctx {
 		u32			cached_sq_head;
 		bool			drain_disabled;
 		struct io_file_table	file_table;
+		struct io_buf_table	buf_table;
+		/* the link chain being assembled by io_submit_sqes() */
+		struct io_kiocb		*link_head;
+		struct io_kiocb		*link_last;
+		struct io_restrictions	restrictions;
+		bool			restricted;	/* enforce them */
+		/* IORING_REGISTER_IOWQ_MAX_WORKERS, for every submitter's pool */
+		int			iowq_limits[2];
 		/* IORING_REGISTER_PERSONALITY: id -> const struct cred * */
 		struct xarray		personalities;
 		u32			pers_next;
@@ -171,6 +192,9 @@ struct io_kiocb {
 	struct io_cqe			cqe;
 	u64				big_cqe[2];	/* extra CQE32 words */
 	void				*async_data;	/* op state beyond cmd */
+	struct io_mapped_buf		*buf;		/* registered buffer in use */
+	/* the next request of an IOSQE_IO_LINK chain, issued after this one */
+	struct io_kiocb			*link;
 	/*
 	 * Two owners share a request only while a worker runs it: the
 	 * worker pool and whoever completes it. With REQ_F_REFCOUNT, each

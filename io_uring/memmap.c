@@ -46,33 +46,57 @@ fail:
 	return -ENOMEM;
 }
 
+/**
+ * io_pin_user_pages - pin the pages under [@uaddr, @uaddr + @len)
+ * @nr: set to the number of pages
+ *
+ * Long-term pins, for memory the kernel keeps using after the syscall
+ * (ring memory, registered buffers). Returns the page array, to be
+ * released with unpin_user_pages() and kvfree(), or an ERR_PTR.
+ */
+struct page **io_pin_user_pages(unsigned long uaddr, size_t len,
+				unsigned int *nr)
+{
+	unsigned long end, count;
+	struct page **pages;
+	int ret;
+
+	if (check_add_overflow(uaddr, len, &end) ||
+	    check_add_overflow(end, PAGE_SIZE - 1, &end))
+		return ERR_PTR(-EOVERFLOW);
+	count = (end >> PAGE_SHIFT) - (uaddr >> PAGE_SHIFT);
+	if (!count || count > INT_MAX)
+		return ERR_PTR(-EINVAL);
+	pages = io_page_array(count);
+	if (!pages)
+		return ERR_PTR(-ENOMEM);
+	ret = pin_user_pages_fast(uaddr, count, FOLL_WRITE | FOLL_LONGTERM,
+				  pages);
+	if (ret == count) {
+		*nr = count;
+		return pages;
+	}
+	/* all or nothing */
+	if (ret > 0)
+		unpin_user_pages(pages, ret);
+	kvfree(pages);
+	return ERR_PTR(ret < 0 ? ret : -EFAULT);
+}
+
 /* Application pages for IORING_SETUP_NO_MMAP, pinned for the ring's life. */
 int io_region_pin(struct io_region *r, unsigned long uaddr, size_t size)
 {
-	unsigned long end;
-	unsigned int nr;
+	struct page **pages;
 	int ret;
 
 	memset(r, 0, sizeof(*r));
 	if (!size || !PAGE_ALIGNED(uaddr))
 		return -EINVAL;
-	if (check_add_overflow(uaddr, size, &end) ||
-	    check_add_overflow(end, PAGE_SIZE - 1, &end))
-		return -EOVERFLOW;
-	nr = (end >> PAGE_SHIFT) - (uaddr >> PAGE_SHIFT);
-
-	r->pages = io_page_array(nr);
-	if (!r->pages)
-		return -ENOMEM;
+	pages = io_pin_user_pages(uaddr, size, &r->nr_pages);
+	if (IS_ERR(pages))
+		return PTR_ERR(pages);
+	r->pages = pages;
 	r->pinned = true;
-	ret = pin_user_pages_fast(uaddr, nr, FOLL_WRITE | FOLL_LONGTERM,
-				  r->pages);
-	if (ret > 0)
-		r->nr_pages = ret;
-	if (ret != nr) {
-		io_region_free(r);
-		return ret < 0 ? ret : -EFAULT;
-	}
 	ret = io_region_vmap(r);
 	if (ret)
 		io_region_free(r);

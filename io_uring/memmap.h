@@ -19,6 +19,8 @@ struct io_region {
 	bool		pinned;		/* user pages: unpin, don't free */
 };
 
+struct page **io_pin_user_pages(unsigned long uaddr, size_t len,
+				unsigned int *nr);
 int io_region_alloc(struct io_region *r, size_t size);
 int io_region_pin(struct io_region *r, unsigned long uaddr, size_t size);
 void io_region_free(struct io_region *r);

@@ -7,6 +7,8 @@
 #include <linux/io_uring.h>
 #include <linux/nospec.h>
 #include <linux/slab.h>
+#include <linux/compat.h>
+#include <linux/cpumask.h>
 #include <linux/cred.h>
 #include <linux/syscalls.h>
 
@@ -14,6 +16,63 @@
 #include "opdef.h"
 #include "eventfd.h"
 #include "filetable.h"
+#include "tctx.h"
+
+#define IORING_MAX_RESTRICTIONS	(IORING_RESTRICTION_LAST + \
+				 IORING_REGISTER_LAST + IORING_OP_LAST)
+
+static int io_restriction_add(struct io_restrictions *r,
+			      const struct io_uring_restriction *res)
+{
+	switch (res->opcode) {
+	case IORING_RESTRICTION_REGISTER_OP:
+		if (res->register_op >= IORING_REGISTER_LAST)
+			return -EINVAL;
+		__set_bit(res->register_op, r->register_op);
+		return 0;
+	case IORING_RESTRICTION_SQE_OP:
+		if (res->sqe_op >= IORING_OP_LAST)
+			return -EINVAL;
+		__set_bit(res->sqe_op, r->sqe_op);
+		return 0;
+	case IORING_RESTRICTION_SQE_FLAGS_ALLOWED:
+		r->sqe_flags_allowed = res->sqe_flags;
+		return 0;
+	case IORING_RESTRICTION_SQE_FLAGS_REQUIRED:
+		r->sqe_flags_required = res->sqe_flags;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* Only once, and only while the ring is still disabled. */
+static int io_register_restrictions(struct io_ring_ctx *ctx, void __user *arg,
+				    unsigned int nr_args)
+{
+	struct io_restrictions *r = &ctx->restrictions;
+	struct io_uring_restriction *res;
+	unsigned int i;
+	int ret = 0;
+
+	if (!(ctx->flags & IORING_SETUP_R_DISABLED))
+		return -EBADFD;
+	if (r->registered)
+		return -EBUSY;
+	if (!arg || nr_args > IORING_MAX_RESTRICTIONS)
+		return -EINVAL;
+	res = memdup_array_user(arg, nr_args, sizeof(*res));
+	if (IS_ERR(res))
+		return PTR_ERR(res);
+	for (i = 0; i < nr_args && !ret; i++)
+		ret = io_restriction_add(r, &res[i]);
+	kfree(res);
+	/* all or nothing */
+	if (ret)
+		memset(r, 0, sizeof(*r));
+	else
+		r->registered = true;
+	return ret;
+}
 
 static int io_register_enable_rings(struct io_ring_ctx *ctx, void __user *arg,
 				    unsigned int nr_args)
@@ -24,6 +83,8 @@ static int io_register_enable_rings(struct io_ring_ctx *ctx, void __user *arg,
 		return -EBADFD;
 	if ((ctx->flags & IORING_SETUP_SINGLE_ISSUER) && !ctx->submitter_task)
 		ctx->submitter_task = get_task_struct(current);
+	if (ctx->restrictions.registered)
+		ctx->restricted = true;
 	/* pairs with the acquire in io_uring_enter() */
 	smp_store_release(&ctx->flags, ctx->flags & ~IORING_SETUP_R_DISABLED);
 	return 0;
@@ -116,6 +177,87 @@ static int io_register_files_update2(struct io_ring_ctx *ctx, void __user *arg,
 			       u64_to_user_ptr(up.tags), up.nr);
 }
 
+/* IORING_REGISTER_BUFFERS2: struct io_uring_rsrc_register, tags optional. */
+static int io_register_buffers2(struct io_ring_ctx *ctx, void __user *arg,
+				unsigned int size)
+{
+	struct io_uring_rsrc_register rr;
+
+	if (size != sizeof(rr))
+		return -EINVAL;
+	if (copy_from_user(&rr, arg, sizeof(rr)))
+		return -EFAULT;
+	if (!rr.nr || rr.resv2 || (rr.flags & ~IORING_RSRC_REGISTER_SPARSE))
+		return -EINVAL;
+	if ((rr.flags & IORING_RSRC_REGISTER_SPARSE) && rr.data)
+		return -EINVAL;
+	return io_bufs_register(ctx, u64_to_user_ptr(rr.data), rr.nr,
+				u64_to_user_ptr(rr.tags));
+}
+
+/* IORING_REGISTER_BUFFERS_UPDATE: struct io_uring_rsrc_update2. */
+static int io_register_buffers_update(struct io_ring_ctx *ctx,
+				      void __user *arg, unsigned int size)
+{
+	struct io_uring_rsrc_update2 up;
+
+	if (size != sizeof(up))
+		return -EINVAL;
+	if (copy_from_user(&up, arg, sizeof(up)))
+		return -EFAULT;
+	if (!up.nr || up.resv || up.resv2)
+		return -EINVAL;
+	if (up.offset + up.nr < up.offset)
+		return -EOVERFLOW;
+	return io_bufs_update(ctx, up.offset, u64_to_user_ptr(up.data),
+			      u64_to_user_ptr(up.tags), up.nr);
+}
+
+/*
+ * counts[0] bounds bounded work, counts[1] unbounded; 0 keeps a limit.
+ * Applies to every pool that runs this ring's work; the caller gets the
+ * previous limits of its own pool (zeroes if it has none).
+ */
+static int io_register_iowq_max_workers(struct io_ring_ctx *ctx,
+					void __user *arg)
+{
+	u32 counts[2];
+	int i;
+
+	if (copy_from_user(counts, arg, sizeof(counts)))
+		return -EFAULT;
+	if (counts[0] > INT_MAX || counts[1] > INT_MAX)
+		return -EINVAL;
+	for (i = 0; i < 2; i++)
+		if (counts[i])
+			ctx->iowq_limits[i] = counts[i];
+	io_tctx_set_max_workers(ctx, counts);
+	if (copy_to_user(arg, counts, sizeof(counts)))
+		return -EFAULT;
+	return 0;
+}
+
+static int io_register_iowq_aff(struct io_ring_ctx *ctx, void __user *arg,
+				unsigned int len)
+{
+	cpumask_var_t mask;
+	int ret;
+
+	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
+		return -ENOMEM;
+	len = min_t(unsigned int, len, cpumask_size());
+#ifdef CONFIG_COMPAT
+	if (in_compat_syscall())
+		ret = compat_get_bitmap(cpumask_bits(mask), arg, len * 8) ? -EFAULT : 0;
+	else
+#endif
+		ret = copy_from_user(cpumask_bits(mask), arg, len) ? -EFAULT : 0;
+	if (!ret)
+		ret = io_tctx_wq_affinity(current->io_uring, mask);
+	free_cpumask_var(mask);
+	return ret;
+}
+
 /* Remember the caller's credentials; SQEs name them by the returned id. */
 static int io_register_personality(struct io_ring_ctx *ctx)
 {
@@ -152,6 +294,10 @@ static int io_register(struct io_ring_ctx *ctx, unsigned int opcode,
 		return -ENXIO;
 	if (ctx->submitter_task && ctx->submitter_task != current)
 		return -EEXIST;
+	if (ctx->restricted &&
+	    !test_bit(array_index_nospec(opcode, IORING_REGISTER_LAST),
+		      ctx->restrictions.register_op))
+		return -EACCES;
 
 	switch (opcode) {
 	case IORING_REGISTER_ENABLE_RINGS:
@@ -174,6 +320,40 @@ static int io_register(struct io_ring_ctx *ctx, unsigned int opcode,
 		if (!arg || nr_args)
 			return -EINVAL;
 		return io_register_file_alloc_range(ctx, arg);
+	case IORING_REGISTER_BUFFERS:
+		if (!arg)
+			return -EFAULT;
+		return io_bufs_register(ctx, arg, nr_args, NULL);
+	case IORING_UNREGISTER_BUFFERS:
+		if (arg || nr_args)
+			return -EINVAL;
+		return io_bufs_unregister(ctx);
+	case IORING_REGISTER_BUFFERS2:
+		return io_register_buffers2(ctx, arg, nr_args);
+	case IORING_REGISTER_BUFFERS_UPDATE:
+		return io_register_buffers_update(ctx, arg, nr_args);
+	case IORING_REGISTER_CLONE_BUFFERS:
+		if (!arg || nr_args != 1)
+			return -EINVAL;
+		return io_bufs_clone(ctx, arg);
+	case IORING_REGISTER_RESTRICTIONS:
+		return io_register_restrictions(ctx, arg, nr_args);
+	case IORING_REGISTER_IOWQ_MAX_WORKERS:
+		if (!arg || nr_args != 2)
+			return -EINVAL;
+		return io_register_iowq_max_workers(ctx, arg);
+	case IORING_REGISTER_IOWQ_AFF:
+		if (!arg || !nr_args)
+			return -EINVAL;
+		return io_register_iowq_aff(ctx, arg, nr_args);
+	case IORING_UNREGISTER_IOWQ_AFF:
+		if (arg || nr_args)
+			return -EINVAL;
+		return io_tctx_wq_affinity(current->io_uring, NULL);
+	case IORING_REGISTER_RING_FDS:
+		return io_ringfd_register(ctx, arg, nr_args);
+	case IORING_UNREGISTER_RING_FDS:
+		return io_ringfd_unregister(ctx, arg, nr_args);
 	case IORING_REGISTER_PERSONALITY:
 		if (arg || nr_args)
 			return -EINVAL;
@@ -199,19 +379,25 @@ static int io_register(struct io_ring_ctx *ctx, unsigned int opcode,
 SYSCALL_DEFINE4(io_uring_register, unsigned int, fd, unsigned int, opcode,
 		void __user *, arg, unsigned int, nr_args)
 {
+	bool use_registered = opcode & IORING_REGISTER_USE_REGISTERED_RING;
 	struct io_ring_ctx *ctx;
 	struct file *file;
 	long ret;
+	int err;
 
-	/* no ring can be registered yet */
-	if (opcode & IORING_REGISTER_USE_REGISTERED_RING)
-		return -EINVAL;
+	opcode &= ~IORING_REGISTER_USE_REGISTERED_RING;
 	if (opcode >= IORING_REGISTER_LAST)
 		return -EINVAL;
 
-	file = fget(fd);
-	if (!file)
-		return -EBADF;
+	if (use_registered) {
+		file = io_ringfd_get(fd, true, &err);
+		if (!file)
+			return err;
+	} else {
+		file = fget(fd);
+		if (!file)
+			return -EBADF;
+	}
 	ctx = io_ring_ctx_from_file(file);
 	if (!ctx) {
 		fput(file);

@@ -76,6 +76,29 @@ int io_prep_rw(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	return 0;
 }
 
+/* READ_FIXED/WRITE_FIXED: sqe->buf_index names a registered buffer. */
+int io_prep_rw_fixed(struct io_kiocb *req, const struct io_uring_sqe *sqe)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+	int ddir = req->opcode == IORING_OP_READ_FIXED ? ITER_DEST : ITER_SOURCE;
+	struct iov_iter iter;
+	int ret;
+
+	ret = io_rw_prep_common(req, sqe);
+	if (ret)
+		return ret;
+	req->buf = io_buf_get(req->ctx, READ_ONCE(sqe->buf_index));
+	if (!req->buf)
+		return -EFAULT;
+	/* the range must lie inside the buffer: check it now */
+	ret = io_buf_import(req->buf, ddir, rw->addr, rw->len, &iter);
+	if (ret) {
+		io_buf_put(req->buf);
+		req->buf = NULL;
+	}
+	return ret;
+}
+
 static int io_rw_ddir(struct io_kiocb *req)
 {
 	return req->opcode == IORING_OP_READV ? ITER_DEST : ITER_SOURCE;
@@ -132,6 +155,8 @@ static int io_rw_iter(struct io_kiocb *req, int ddir, struct iov_iter *iter)
 	struct io_rw_vec *vec = req->async_data;
 	size_t len;
 
+	if (req->buf)
+		return io_buf_import(req->buf, ddir, rw->addr, rw->len, iter);
 	if (!vec)
 		return import_ubuf(ddir, u64_to_user_ptr(rw->addr), rw->len,
 				   iter);

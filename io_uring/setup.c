@@ -18,6 +18,7 @@
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/user.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/syscalls.h>
@@ -65,14 +66,16 @@ static bool io_uring_allowed(void)
  */
 #define IORING_SETUP_UNIMPLEMENTED (IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL | \
 				    IORING_SETUP_SQ_AFF | \
-				    IORING_SETUP_ATTACH_WQ | \
-				    IORING_SETUP_REGISTERED_FD_ONLY)
+				    IORING_SETUP_ATTACH_WQ)
 
 #define IORING_FEAT_IMPLEMENTED (IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP | \
 				 IORING_FEAT_SUBMIT_STABLE | \
 				 IORING_FEAT_RW_CUR_POS | \
 				 IORING_FEAT_EXT_ARG | IORING_FEAT_CQE_SKIP | \
 				 IORING_FEAT_NATIVE_WORKERS | \
+				 IORING_FEAT_CUR_PERSONALITY | \
+				 IORING_FEAT_RSRC_TAGS | IORING_FEAT_LINKED_FILE | \
+				 IORING_FEAT_REG_REG_RING | \
 				 IORING_FEAT_MIN_TIMEOUT)
 
 /* Flag combinations 6.12 refuses, whatever the ring size. */
@@ -256,6 +259,11 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	ctx->sq_entries = p->sq_entries;
 	ctx->cq_entries = p->cq_entries;
 	ctx->creds = get_current_cred();
+	if (!ns_capable_noaudit(&init_user_ns, CAP_IPC_LOCK))
+		ctx->user = get_uid(current_user());
+	/* exit drops the mm before the files: keep it for unaccounting */
+	mmgrab(current->mm);
+	ctx->mm_account = current->mm;
 	mutex_init(&ctx->uring_lock);
 	spin_lock_init(&ctx->completion_lock);
 	INIT_LIST_HEAD(&ctx->cq_overflow_list);
@@ -283,6 +291,7 @@ static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 {
 	/* the last request may have been freed by the fallback work */
 	flush_work(&ctx->fallback_work);
+	io_tctx_ring_gone(ctx);
 	io_cq_drop_overflow(ctx);
 	io_region_free(&ctx->sqe_region);
 	io_region_free(&ctx->ring_region);
@@ -290,6 +299,9 @@ static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 		put_task_struct(ctx->submitter_task);
 	io_personalities_free(ctx);
 	put_cred(ctx->creds);
+	if (ctx->user)
+		free_uid(ctx->user);
+	mmdrop(ctx->mm_account);
 	percpu_ref_exit(&ctx->refs);
 	kfree(ctx);
 }
@@ -306,9 +318,9 @@ static void io_ring_exit_work(struct work_struct *work)
 	do {
 		io_tctx_cancel_ctx(ctx);
 	} while (!wait_for_completion_timeout(&ctx->ref_done, HZ / 20));
-	io_tctx_ring_gone(ctx);
 	io_eventfd_release(ctx);
 	io_files_release(ctx);
+	io_bufs_release(ctx);
 	io_ring_ctx_free(ctx);
 }
 
@@ -409,30 +421,45 @@ bool io_is_uring_fops(struct file *file)
 	return io_ring_ctx_from_file(file);
 }
 
-/* Hand the finished ring to userspace; the file now owns the context. */
-static int io_install_ring(struct io_ring_ctx *ctx)
+/*
+ * Hand the finished ring to userspace as an fd or, with
+ * IORING_SETUP_REGISTERED_FD_ONLY, as a registered ring index. Once the
+ * file exists it owns the context: *owned tells the caller not to free it.
+ */
+static int io_install_ring(struct io_ring_ctx *ctx, bool *owned)
 {
 	struct file *file;
-	int fd;
+	int fd = -1, ret;
 
-	fd = get_unused_fd_flags(O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return fd;
+	if (!(ctx->flags & IORING_SETUP_REGISTERED_FD_ONLY)) {
+		fd = get_unused_fd_flags(O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			return fd;
+	}
 	/* a new inode per ring, so that an LSM may refuse the creation */
 	file = anon_inode_create_getfile("[io_uring]", &io_uring_fops, ctx,
 					 O_RDWR | O_CLOEXEC, NULL);
 	if (IS_ERR(file)) {
-		put_unused_fd(fd);
+		if (fd >= 0)
+			put_unused_fd(fd);
 		return PTR_ERR(file);
 	}
-	fd_install(fd, file);
-	return fd;
+	*owned = true;
+	if (fd >= 0) {
+		fd_install(fd, file);
+		return fd;
+	}
+	ret = io_ringfd_install(ctx, file);
+	if (ret < 0)
+		fput(file);
+	return ret;
 }
 
 static int io_uring_create(u32 entries, struct io_uring_params *p,
 			   struct io_uring_params __user *uparams)
 {
 	struct io_ring_ctx *ctx;
+	bool owned = false;
 	int ret;
 
 	ret = io_check_setup_flags(p->flags);
@@ -458,10 +485,17 @@ static int io_uring_create(u32 entries, struct io_uring_params *p,
 	if ((ctx->flags & IORING_SETUP_SINGLE_ISSUER) &&
 	    !(ctx->flags & IORING_SETUP_R_DISABLED))
 		ctx->submitter_task = get_task_struct(current);
-
-	ret = io_install_ring(ctx);
-	if (ret < 0)
+	/* the creator is the first submitter */
+	ret = io_tctx_attach(ctx);
+	if (ret)
 		goto err;
+
+	ret = io_install_ring(ctx, &owned);
+	if (ret < 0) {
+		if (owned)
+			return ret;
+		goto err;
+	}
 	trace_io_uring_create(ctx, p->sq_entries, p->cq_entries, p->flags);
 	return ret;
 err:

@@ -24,8 +24,7 @@
 			 IOSQE_IO_HARDLINK | IOSQE_ASYNC | \
 			 IOSQE_BUFFER_SELECT | IOSQE_CQE_SKIP_SUCCESS)
 
-/* SQE flags whose mechanism does not exist yet: refused, not ignored. */
-#define IOSQE_UNIMPLEMENTED	(IOSQE_IO_LINK | IOSQE_IO_HARDLINK)
+#define IOSQE_LINKED	(IOSQE_IO_LINK | IOSQE_IO_HARDLINK)
 
 static struct kmem_cache *io_req_cachep;
 
@@ -71,6 +70,8 @@ void io_req_free(struct io_kiocb *req)
 		put_cred(req->creds);
 	if (req->file)
 		fput(req->file);
+	if (req->buf)
+		io_buf_put(req->buf);
 	if (req->flags & REQ_F_INFLIGHT)
 		io_req_uncount_inflight(req);
 	kmem_cache_free(io_req_cachep, req);
@@ -116,14 +117,25 @@ static const struct io_uring_sqe *io_next_sqe(struct io_ring_ctx *ctx)
 	return &ctx->sq_sqes[idx];
 }
 
+/* What IORING_REGISTER_RESTRICTIONS lets through. */
+static bool io_sqe_allowed(struct io_ring_ctx *ctx, u8 opcode, u32 sqe_flags)
+{
+	struct io_restrictions *r = &ctx->restrictions;
+	u8 required = r->sqe_flags_required;
+
+	if (!test_bit(opcode, r->sqe_op))
+		return false;
+	if ((sqe_flags & required) != required)
+		return false;
+	return !(sqe_flags & ~(r->sqe_flags_allowed | required));
+}
+
 static int io_init_sqe_flags(struct io_ring_ctx *ctx, struct io_kiocb *req,
 			     const struct io_op_def *def)
 {
 	u32 flags = req->flags;
 
 	if (flags & ~IOSQE_KNOWN)
-		return -EINVAL;
-	if (flags & IOSQE_UNIMPLEMENTED)
 		return -EINVAL;
 	if ((flags & IOSQE_BUFFER_SELECT) && !def->buffer_select)
 		return -EOPNOTSUPP;
@@ -190,6 +202,8 @@ static int io_init_req(struct io_ring_ctx *ctx, struct io_kiocb *req,
 	req->big_cqe[0] = 0;
 	req->big_cqe[1] = 0;
 	req->file = NULL;
+	req->buf = NULL;
+	req->link = NULL;
 	req->async_data = NULL;
 	req->task = current;
 	req->opcode = IORING_OP_NOP;	/* safe to free until we know better */
@@ -201,6 +215,9 @@ static int io_init_req(struct io_ring_ctx *ctx, struct io_kiocb *req,
 	ret = io_init_sqe_flags(ctx, req, def);
 	if (unlikely(ret))
 		return ret;
+	if (unlikely(ctx->restricted) &&
+	    !io_sqe_allowed(ctx, opcode, req->flags & REQ_F_SQE_FLAGS))
+		return -EACCES;
 	if (unlikely(!io_op_supported(opcode)))
 		return -EOPNOTSUPP;
 	if (!def->ioprio && READ_ONCE(sqe->ioprio))
@@ -223,15 +240,72 @@ static int io_init_req(struct io_ring_ctx *ctx, struct io_kiocb *req,
 	return ret;
 }
 
-/* Complete @req now: post its CQE unless asked to skip it, then free it. */
-void io_req_complete(struct io_kiocb *req)
+static void io_req_post(struct io_kiocb *req)
+{
+	if (!(req->flags & IOSQE_CQE_SKIP_SUCCESS) ||
+	    (req->flags & REQ_F_FAILED))
+		io_post_cqe(req->ctx, req->cqe.user_data, req->cqe.res,
+			    req->cqe.flags, req->big_cqe[0], req->big_cqe[1]);
+}
+
+/*
+ * Complete a chain that will not run: requests that failed keep their
+ * result, the others are cancelled.
+ */
+static void io_fail_chain(struct io_kiocb *req)
+{
+	while (req) {
+		struct io_kiocb *next = req->link;
+
+		req->link = NULL;
+		if (!(req->flags & REQ_F_FAILED)) {
+			io_req_set_fail(req);
+			io_req_set_res(req, -ECANCELED, 0);
+		}
+		io_req_post(req);
+		io_req_put(req);
+		req = next;
+	}
+}
+
+static void io_queue_req(struct io_kiocb *req);
+
+/* Task work: issue the next request of a chain from the submitter. */
+static void io_req_issue_tw(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 
-	if (!(req->flags & IOSQE_CQE_SKIP_SUCCESS) ||
-	    (req->flags & REQ_F_FAILED))
-		io_post_cqe(ctx, req->cqe.user_data, req->cqe.res,
-			    req->cqe.flags, req->big_cqe[0], req->big_cqe[1]);
+	if (unlikely(issue_flags & IO_URING_F_TASK_DEAD)) {
+		io_fail_chain(req);
+		return;
+	}
+	mutex_lock(&ctx->uring_lock);
+	io_queue_req(req);
+	mutex_unlock(&ctx->uring_lock);
+}
+
+/*
+ * @req finished: start the rest of its chain, or, if it failed and the
+ * link is soft, cancel the rest. The next request is issued as task work
+ * so that a long chain of inline completions never recurses.
+ */
+static void io_req_link_done(struct io_kiocb *req)
+{
+	struct io_kiocb *next = req->link;
+
+	req->link = NULL;
+	if ((req->flags & REQ_F_FAILED) && !(req->flags & IOSQE_IO_HARDLINK))
+		io_fail_chain(next);
+	else
+		io_req_queue_tw(next, io_req_issue_tw);
+}
+
+/* Complete @req now: post its CQE unless asked to skip it, then free it. */
+void io_req_complete(struct io_kiocb *req)
+{
+	io_req_post(req);
+	if (unlikely(req->link))
+		io_req_link_done(req);
 	io_req_put(req);
 }
 
@@ -303,7 +377,7 @@ static void io_queue_async(struct io_kiocb *req)
 {
 	const struct io_op_def *def = &io_op_defs[req->opcode];
 	struct io_uring_task *tctx = current->io_uring;
-	struct io_wq *wq = io_tctx_wq(tctx);
+	struct io_wq *wq = io_tctx_wq(tctx, req->ctx->sq_entries);
 
 	if (unlikely(!wq)) {
 		io_req_fail(req, -ENOMEM);
@@ -319,6 +393,11 @@ static void io_queue_async(struct io_kiocb *req)
 	} else if (req->file && def->hash_reg_file &&
 		   !(req->file->f_flags & O_DIRECT)) {
 		io_wq_hash_work(&req->work, file_inode(req->file));
+	}
+	/* the worker runs as the submitter is now (FEAT_CUR_PERSONALITY) */
+	if (!(req->flags & REQ_F_CREDS)) {
+		req->creds = get_current_cred();
+		req->flags |= REQ_F_CREDS;
 	}
 	/* one reference for the pool, one for whoever completes it */
 	req->flags |= REQ_F_REFCOUNT | REQ_F_INFLIGHT;
@@ -432,6 +511,12 @@ static void io_queue_req(struct io_kiocb *req)
 {
 	int ret;
 
+	/* a chain whose assembly failed runs no request at all */
+	if (unlikely(req->flags & REQ_F_FAILED)) {
+		io_fail_chain(req);
+		return;
+	}
+
 	if (unlikely(req->flags & IOSQE_ASYNC) ||
 	    io_op_defs[req->opcode].always_async) {
 		io_queue_async(req);
@@ -457,17 +542,66 @@ void io_req_mark_inflight(struct io_kiocb *req)
 	}
 }
 
+/* Add @req to the chain being assembled, starting one if needed. */
+static void io_link_append(struct io_ring_ctx *ctx, struct io_kiocb *req)
+{
+	if (ctx->link_head)
+		ctx->link_last->link = req;
+	else
+		ctx->link_head = req;
+	ctx->link_last = req;
+}
+
+/* The chain is complete: run it from its head. */
+static void io_link_flush(struct io_ring_ctx *ctx)
+{
+	struct io_kiocb *head = ctx->link_head;
+
+	ctx->link_head = NULL;
+	ctx->link_last = NULL;
+	if (head)
+		io_queue_req(head);
+}
+
+/*
+ * An SQE failed init. Outside a chain it completes at once and stops
+ * submission. Inside one, or starting one, it fails the whole chain when
+ * the chain is flushed (its head cancelled), and submission goes on, so
+ * that chains keep their shape.
+ */
+static bool io_submit_failed(struct io_ring_ctx *ctx, struct io_kiocb *req,
+			     int err)
+{
+	struct io_kiocb *head = ctx->link_head;
+
+	io_req_set_fail(req);
+	io_req_set_res(req, err, 0);
+	if (head && !(head->flags & REQ_F_FAILED)) {
+		io_req_set_fail(head);
+		io_req_set_res(head, -ECANCELED, 0);
+	}
+	io_link_append(ctx, req);
+	if (req->flags & IOSQE_LINKED)
+		return true;
+	io_link_flush(ctx);
+	return ctx->flags & IORING_SETUP_SUBMIT_ALL;
+}
+
 /* Returns false if submission must stop after this SQE. */
 static bool io_submit_one(struct io_ring_ctx *ctx, struct io_kiocb *req,
 			  const struct io_uring_sqe *sqe)
 {
 	int ret = io_init_req(ctx, req, sqe);
 
-	if (unlikely(ret)) {
-		io_req_fail(req, ret);
-		return ctx->flags & IORING_SETUP_SUBMIT_ALL;
+	if (unlikely(ret))
+		return io_submit_failed(ctx, req, ret);
+	if (likely(!ctx->link_head && !(req->flags & IOSQE_LINKED))) {
+		io_queue_req(req);
+		return true;
 	}
-	io_queue_req(req);
+	io_link_append(ctx, req);
+	if (!(req->flags & IOSQE_LINKED))
+		io_link_flush(ctx);
 	return true;
 }
 
@@ -505,6 +639,8 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 		if (!io_submit_one(ctx, req, sqe))
 			break;
 	}
+	/* a chain left open by the last SQE runs as it is */
+	io_link_flush(ctx);
 	/* the release lets the application reuse the consumed SQEs */
 	smp_store_release(&ctx->rings->sq_head, ctx->cached_sq_head);
 	WRITE_ONCE(ctx->cq_batching, false);
@@ -544,16 +680,21 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 	struct io_ring_ctx *ctx;
 	struct file *file;
 	long ret = 0;
+	int err;
 
 	if (unlikely(flags & ~IORING_ENTER_KNOWN))
 		return -EINVAL;
-	/* no ring can be registered yet */
-	if (flags & IORING_ENTER_REGISTERED_RING)
-		return -EINVAL;
 
-	file = fget(fd);
-	if (unlikely(!file))
-		return -EBADF;
+	if (flags & IORING_ENTER_REGISTERED_RING) {
+		/* the task's table holds a reference for us */
+		file = io_ringfd_get(fd, false, &err);
+		if (unlikely(!file))
+			return err;
+	} else {
+		file = fget(fd);
+		if (unlikely(!file))
+			return -EBADF;
+	}
 	ctx = io_ring_ctx_from_file(file);
 	if (unlikely(!ctx)) {
 		ret = -EOPNOTSUPP;
@@ -572,12 +713,12 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 			goto out;
 	}
 	if (flags & IORING_ENTER_GETEVENTS) {
-		int err = io_cq_wait(ctx, min_complete, flags, argp, argsz);
-
+		err = io_cq_wait(ctx, min_complete, flags, argp, argsz);
 		if (!ret)
 			ret = err;
 	}
 out:
-	fput(file);
+	if (!(flags & IORING_ENTER_REGISTERED_RING))
+		fput(file);
 	return ret;
 }

@@ -15,7 +15,9 @@
  *
  * Lock order: io_tctx_lock, then the worker pool's own lock.
  */
+#include <linux/file.h>
 #include <linux/io_uring.h>
+#include <linux/nospec.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -61,6 +63,9 @@ int io_tctx_attach(struct io_ring_ctx *ctx)
 			return -ENOMEM;
 		current->io_uring = tctx;
 	}
+	/* the pool exists from the start (again, after exec); threads come later */
+	if (!io_tctx_wq(tctx, ctx->sq_entries))
+		return -ENOMEM;
 	/* a dead node of an earlier ring at the same address is reused */
 	if (!node) {
 		node = kmalloc(sizeof(*node), GFP_KERNEL_ACCOUNT);
@@ -78,18 +83,67 @@ int io_tctx_attach(struct io_ring_ctx *ctx)
 	node->ctx = ctx;
 	list_add(&node->ctx_node, &ctx->tctx_list);
 	mutex_unlock(&io_tctx_lock);
+	/* a new submitter's pool honours the ring's worker limits */
+	if (tctx->io_wq && (ctx->iowq_limits[0] || ctx->iowq_limits[1])) {
+		int counts[2] = { ctx->iowq_limits[0], ctx->iowq_limits[1] };
+
+		io_wq_max_workers(tctx->io_wq, counts);
+	}
 	return 0;
 }
 
+/*
+ * IORING_REGISTER_IOWQ_MAX_WORKERS: apply @counts (0: unchanged) to the
+ * caller's pool and report its old limits in @counts, then apply the
+ * ring's limits to every other submitter's pool.
+ */
+void io_tctx_set_max_workers(struct io_ring_ctx *ctx, u32 *counts)
+{
+	struct io_uring_task *tctx = current->io_uring;
+	struct io_tctx_node *node;
+	int limits[2];
+
+	if (tctx && tctx->io_wq) {
+		limits[0] = counts[0];
+		limits[1] = counts[1];
+		io_wq_max_workers(tctx->io_wq, limits);
+		counts[0] = limits[0];
+		counts[1] = limits[1];
+	} else {
+		counts[0] = 0;
+		counts[1] = 0;
+	}
+	mutex_lock(&io_tctx_lock);
+	list_for_each_entry(node, &ctx->tctx_list, ctx_node) {
+		struct io_wq *wq = READ_ONCE(node->task->io_uring->io_wq);
+
+		limits[0] = ctx->iowq_limits[0];
+		limits[1] = ctx->iowq_limits[1];
+		if (wq)
+			io_wq_max_workers(wq, limits);
+	}
+	mutex_unlock(&io_tctx_lock);
+}
+
+int io_tctx_wq_affinity(struct io_uring_task *tctx, const struct cpumask *mask)
+{
+	if (!tctx || !tctx->io_wq)
+		return -EINVAL;
+	return io_wq_set_affinity(tctx->io_wq, mask);
+}
+
 /* The task's worker pool; current must be the task. */
-struct io_wq *io_tctx_wq(struct io_uring_task *tctx)
+struct io_wq *io_tctx_wq(struct io_uring_task *tctx, unsigned int bounded)
 {
 	struct io_wq *wq;
 
 	if (likely(tctx->io_wq))
 		return tctx->io_wq;
-	/* bounded work is capped like the CPUs it can keep busy */
-	wq = io_wq_create(4 * num_online_cpus(), &io_req_wq_ops);
+	/*
+	 * Bounded work is capped like the CPUs it can keep busy, and never
+	 * above what the first ring could have in flight.
+	 */
+	wq = io_wq_create(min(bounded, 4 * num_online_cpus()), &io_req_wq_ops);
 	if (IS_ERR(wq))
 		return NULL;
 	tctx->io_wq = wq;
@@ -156,6 +210,7 @@ void __io_uring_cancel(bool cancel_all)
 	struct io_uring_task *tctx = current->io_uring;
 	struct io_wq *wq = tctx->io_wq;
 
+	io_uring_unreg_ringfd();
 	if (wq) {
 		/* ring teardown reaches the pool through io_tctx_lock */
 		WRITE_ONCE(tctx->io_wq, NULL);
@@ -182,7 +237,155 @@ void __io_uring_free(struct task_struct *tsk)
 	tsk->io_uring = NULL;
 }
 
-/* Drop the rings registered with IORING_REGISTER_RING_FDS on exec. */
+/* Drop the rings registered with IORING_REGISTER_RING_FDS. */
 void io_uring_unreg_ringfd(void)
 {
+	struct io_uring_task *tctx = current->io_uring;
+	int i;
+
+	for (i = 0; i < IO_RINGFD_REG_MAX; i++) {
+		if (tctx->registered_rings[i]) {
+			fput(tctx->registered_rings[i]);
+			tctx->registered_rings[i] = NULL;
+		}
+	}
+}
+
+/* Put @file (a ring) in a free slot of [start, end): the slot, or -EBUSY. */
+static int io_ringfd_add(struct io_uring_task *tctx, struct file *file,
+			 unsigned int start, unsigned int end)
+{
+	unsigned int i;
+
+	for (i = start; i < end; i++) {
+		if (!tctx->registered_rings[i]) {
+			tctx->registered_rings[i] = file;
+			return i;
+		}
+	}
+	return -EBUSY;
+}
+
+/* IORING_SETUP_REGISTERED_FD_ONLY: the new ring's file goes in a slot. */
+int io_ringfd_install(struct io_ring_ctx *ctx, struct file *file)
+{
+	int ret = io_tctx_attach(ctx);
+
+	if (ret)
+		return ret;
+	return io_ringfd_add(current->io_uring, file, 0, IO_RINGFD_REG_MAX);
+}
+
+static int io_ringfd_register_one(struct io_uring_task *tctx,
+				  struct io_uring_rsrc_update *reg)
+{
+	unsigned int start = 0, end = IO_RINGFD_REG_MAX;
+	struct file *file;
+	int ret;
+
+	if (reg->resv)
+		return -EINVAL;
+	if (reg->offset != -1U) {
+		if (reg->offset >= IO_RINGFD_REG_MAX)
+			return -EINVAL;
+		start = reg->offset;
+		end = start + 1;
+	}
+	file = fget(reg->data);
+	if (!file)
+		return -EBADF;
+	if (!io_is_uring_fops(file)) {
+		fput(file);
+		return -EOPNOTSUPP;
+	}
+	ret = io_ringfd_add(tctx, file, start, end);
+	if (ret < 0)
+		fput(file);
+	return ret;
+}
+
+/* Returns how many were registered, or the first error. */
+int io_ringfd_register(struct io_ring_ctx *ctx, void __user *arg,
+		       unsigned int nr_args)
+{
+	struct io_uring_rsrc_update __user *uregs = arg;
+	struct io_uring_rsrc_update reg;
+	struct io_uring_task *tctx;
+	unsigned int i;
+	int ret;
+
+	if (!nr_args || nr_args > IO_RINGFD_REG_MAX)
+		return -EINVAL;
+	ret = io_tctx_attach(ctx);
+	if (ret)
+		return ret;
+	tctx = current->io_uring;
+	for (i = 0; i < nr_args; i++) {
+		if (copy_from_user(&reg, &uregs[i], sizeof(reg))) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = io_ringfd_register_one(tctx, &reg);
+		if (ret < 0)
+			break;
+		reg.offset = ret;
+		if (copy_to_user(&uregs[i], &reg, sizeof(reg))) {
+			fput(tctx->registered_rings[reg.offset]);
+			tctx->registered_rings[reg.offset] = NULL;
+			ret = -EFAULT;
+			break;
+		}
+	}
+	return i ? i : ret;
+}
+
+int io_ringfd_unregister(struct io_ring_ctx *ctx, void __user *arg,
+			 unsigned int nr_args)
+{
+	struct io_uring_rsrc_update __user *uregs = arg;
+	struct io_uring_task *tctx = current->io_uring;
+	struct io_uring_rsrc_update reg;
+	unsigned int i, slot;
+	int ret = 0;
+
+	if (!nr_args || nr_args > IO_RINGFD_REG_MAX)
+		return -EINVAL;
+	if (!tctx)
+		return 0;
+	for (i = 0; i < nr_args; i++) {
+		if (copy_from_user(&reg, &uregs[i], sizeof(reg))) {
+			ret = -EFAULT;
+			break;
+		}
+		if (reg.resv || reg.data || reg.offset >= IO_RINGFD_REG_MAX) {
+			ret = -EINVAL;
+			break;
+		}
+		slot = array_index_nospec(reg.offset, IO_RINGFD_REG_MAX);
+		if (tctx->registered_rings[slot]) {
+			fput(tctx->registered_rings[slot]);
+			tctx->registered_rings[slot] = NULL;
+		}
+	}
+	return i ? i : ret;
+}
+
+/*
+ * The ring registered at @index by current, for IORING_ENTER_REGISTERED_RING
+ * and IORING_REGISTER_USE_REGISTERED_RING. The task's own table holds a
+ * reference, so the syscall may use it without one unless @take_ref.
+ */
+struct file *io_ringfd_get(unsigned int index, bool take_ref, int *err)
+{
+	struct io_uring_task *tctx = current->io_uring;
+	struct file *file;
+
+	*err = -EINVAL;
+	if (!tctx || index >= IO_RINGFD_REG_MAX)
+		return NULL;
+	file = tctx->registered_rings[array_index_nospec(index, IO_RINGFD_REG_MAX)];
+	*err = -EBADF;
+	if (file && take_ref)
+		get_file(file);
+	return file;
 }

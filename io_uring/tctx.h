@@ -4,8 +4,13 @@
 
 #include <linux/xarray.h>
 
+struct cpumask;
+struct file;
 struct io_ring_ctx;
 struct io_wq;
+
+/* Ring descriptors a task may register (IORING_REGISTER_RING_FDS). */
+#define IO_RINGFD_REG_MAX	16
 
 /*
  * A task's io_uring state (task->io_uring), created the first time the
@@ -23,6 +28,8 @@ struct io_uring_task {
 	 */
 	atomic_t		inflight;
 	wait_queue_head_t	wait;
+	/* IORING_REGISTER_RING_FDS: rings usable without an fd lookup */
+	struct file		*registered_rings[IO_RINGFD_REG_MAX];
 };
 
 /* Links a task and a ring it submitted to, for cancellation either way. */
@@ -33,8 +40,16 @@ struct io_tctx_node {
 };
 
 int io_tctx_attach(struct io_ring_ctx *ctx);
-struct io_wq *io_tctx_wq(struct io_uring_task *tctx);
+struct io_wq *io_tctx_wq(struct io_uring_task *tctx, unsigned int bounded);
 void io_tctx_cancel_ctx(struct io_ring_ctx *ctx);
 void io_tctx_ring_gone(struct io_ring_ctx *ctx);
+int io_ringfd_register(struct io_ring_ctx *ctx, void __user *arg,
+		       unsigned int nr_args);
+int io_ringfd_unregister(struct io_ring_ctx *ctx, void __user *arg,
+			 unsigned int nr_args);
+int io_ringfd_install(struct io_ring_ctx *ctx, struct file *file);
+struct file *io_ringfd_get(unsigned int index, bool take_ref, int *err);
+void io_tctx_set_max_workers(struct io_ring_ctx *ctx, u32 *counts);
+int io_tctx_wq_affinity(struct io_uring_task *tctx, const struct cpumask *mask);
 
 #endif /* IO_URING_TCTX_H */

@@ -82,11 +82,15 @@ void io_uring_cmd_issue_blocking(struct io_uring_cmd *cmd)
 }
 EXPORT_SYMBOL_GPL(io_uring_cmd_issue_blocking);
 
-/* No buffers can be registered yet, so no address is a fixed buffer. */
+/* Map [ubuf, ubuf + len) of the registered buffer the command holds. */
 int io_uring_cmd_import_fixed(u64 ubuf, unsigned long len, int rw,
 			      struct iov_iter *iter, void *ioucmd)
 {
-	return -EFAULT;
+	struct io_kiocb *req = cmd_to_io_kiocb(ioucmd);
+
+	if (!req->buf)
+		return -EFAULT;
+	return io_buf_import(req->buf, rw, ubuf, len, iter);
 }
 EXPORT_SYMBOL_GPL(io_uring_cmd_import_fixed);
 
