@@ -29,7 +29,7 @@
 #include "buftable.h"
 #include "tctx.h"
 
-#define IORING_MAX_REG_BUFFERS	(1U << 14)
+#define IORING_MAX_REG_BUFFERS	BIT(14)
 
 struct io_mapped_buf {
 	refcount_t		refs;

@@ -24,15 +24,25 @@ void io_uring_show_fdinfo(struct seq_file *m, struct file *file)
 	struct io_rings *r = ctx->rings;
 	u32 sq_head = READ_ONCE(r->sq_head), sq_tail = READ_ONCE(r->sq_tail);
 	u32 cq_head = READ_ONCE(r->cq_head), cq_tail = READ_ONCE(r->cq_tail);
+	u32 cached_sq_head, cached_cq_tail, nr_files, nr_bufs;
+
+	/* a snapshot for humans: racing with submission is fine */
+	cached_sq_head = data_race(ctx->cached_sq_head);
+	/* as is racing with completion */
+	cached_cq_tail = data_race(ctx->cached_cq_tail);
+	/* and with registration */
+	nr_files = data_race(ctx->file_table.nr);
+	/* likewise */
+	nr_bufs = data_race(ctx->buf_table.nr);
 
 	io_show_ring(m, "Sq", ctx->sq_entries - 1, sq_head, sq_tail,
-		     "CachedSqHead", data_race(ctx->cached_sq_head));
+		     "CachedSqHead", cached_sq_head);
 	io_show_ring(m, "Cq", ctx->cq_entries - 1, cq_head, cq_tail,
-		     "CachedCqTail", data_race(ctx->cached_cq_tail));
+		     "CachedCqTail", cached_cq_tail);
 	seq_printf(m, "SQEs:\t%u\n", sq_tail - sq_head);
 	seq_printf(m, "CQEs:\t%u\n", cq_tail - cq_head);
-	seq_printf(m, "UserFiles:\t%u\n", data_race(ctx->file_table.nr));
-	seq_printf(m, "UserBufs:\t%u\n", data_race(ctx->buf_table.nr));
+	seq_printf(m, "UserFiles:\t%u\n", nr_files);
+	seq_printf(m, "UserBufs:\t%u\n", nr_bufs);
 	seq_printf(m, "CqOverflowPending:\t%s\n",
 		   test_bit(IO_CHECK_CQ_OVERFLOW, &ctx->check_cq) ? "yes" : "no");
 }

@@ -20,7 +20,7 @@
 #include "filetable.h"
 
 /* An absolute limit, below RLIMIT_NOFILE's ceiling. */
-#define IORING_MAX_FIXED_FILES	(1U << 20)
+#define IORING_MAX_FIXED_FILES	BIT(20)
 
 static bool io_slot_used(struct io_file_table *t, unsigned int i)
 {
