@@ -21,6 +21,12 @@ make -s -C "$src/tools/testing/selftests" TARGETS=io_uring O="$obj" \
 
 mkdir -p "$BUILD/check"
 out=$BUILD/check/$KERNEL.log
+# a fresh ext4 scratch disk for the compat tests (fio), /dev/vda in the guest
+disk=$BUILD/check/scratch-$KERNEL.img
+rm -f "$disk"
+truncate -s 256M "$disk"
+mkfs.ext4 -q -F "$disk"
+export QEMU_DISK=$disk
 sel=
 for t in $TESTS; do sel="$sel -t io_uring:$t"; done
 log "booting $KERNEL/debug and running the suite (log: $out)"

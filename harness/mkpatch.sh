@@ -4,6 +4,10 @@
 # The patch is made against the pristine tree with git plumbing, so no
 # work tree is touched.
 . "$(dirname "$0")/lib.sh"
+GIT_AUTHOR_NAME=$(git -C "$TOP" config user.name)
+GIT_AUTHOR_EMAIL=$(git -C "$TOP" config user.email)
+export GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL
+export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
 name=$1 subject=$2 body=$3 path=$4 content=$5
 repo=$BUILD/stock
 "$TOP/harness/tree.sh" stock >/dev/null

@@ -3,6 +3,10 @@
 # The commits are built with git plumbing on top of the pristine tree, one
 # per logical part, followed by patches/ (edits to other kernel files).
 . "$(dirname "$0")/lib.sh"
+GIT_AUTHOR_NAME=$(git -C "$TOP" config user.name)
+GIT_AUTHOR_EMAIL=$(git -C "$TOP" config user.email)
+export GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL
+export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
 "$TOP/harness/tree.sh" stock >/dev/null
 repo=$BUILD/stock
 out=$BUILD/patches
@@ -16,8 +20,8 @@ git -C "$repo" read-tree pristine
 head=$(git -C "$repo" rev-parse pristine)
 
 # Files of io_uring/ that belong to an op family or service, not the core.
-families="nop uring_cmd"
-services="io-wq"
+families="nop rw fs openclose uring_cmd"
+services="io-wq tw tctx filetable buftable eventfd"
 
 in_list() { local w; for w in $2; do [ "$1" = "$w" ] && return 0; done; return 1; }
 
@@ -36,7 +40,7 @@ add() { # files relative to TOP
 	done
 }
 
-files_of() { (cd "$TOP" && git ls-files "$@"); }
+files_of() { (cd "$TOP" && env -u GIT_INDEX_FILE git ls-files "$@"); }
 
 add $(files_of include/uapi/linux/io_uring.h)
 commit "io_uring: rewrite the uapi header" \
@@ -72,8 +76,10 @@ registration and fdinfo, written from scratch. See
 Documentation/io_uring/ for the design."
 
 add "${svc[@]}"
-commit "io_uring: add the worker pool interface" \
-"The scheduler hooks io_wq_worker_sleeping() and io_wq_worker_running()."
+commit "io_uring: add the shared services" \
+"The worker pool (with the scheduler hooks io_wq_worker_sleeping() and
+io_wq_worker_running()), task work, per-task state, registered files and
+buffers, and eventfd notification: what op families build on."
 
 for fm in $families; do
 	add $(files_of "io_uring/$fm.c" "io_uring/$fm.h")

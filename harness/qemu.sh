@@ -4,7 +4,8 @@
 # With CMD: runs it in the guest, exits with its status; output on stdout.
 # Without: an interactive shell on the console.
 # Env: QEMU_TIMEOUT (s, default 1800), QEMU_MODE=icount for deterministic
-# timing (-smp 1), QEMU_APPEND for extra kernel arguments.
+# timing (-smp 1), QEMU_APPEND for extra kernel arguments, QEMU_DISK for a
+# raw disk image attached as /dev/vda.
 . "$(dirname "$0")/lib.sh"
 KERNEL=${1:?kernel} VARIANT=${2:?variant}
 shift 2
@@ -22,6 +23,10 @@ append="console=ttyS0 loglevel=5 panic=-1 oops=panic harness.top=$TOP ${QEMU_APP
 args=(qemu-system-x86_64 "${accel[@]}" -cpu max -m 2G -nographic -no-reboot
 	-kernel "$img" -initrd "$BUILD/initramfs.cpio.gz"
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap)
+
+if [ -n "${QEMU_DISK:-}" ]; then
+	args+=(-drive "file=$QEMU_DISK,if=virtio,format=raw,cache=unsafe")
+fi
 
 if [ -z "$CMD" ]; then
 	exec "${args[@]}" -append "$append"
