@@ -365,6 +365,9 @@ static int io_rw_issue(struct io_kiocb *req, unsigned int issue_flags,
 	if (ret == -EIOCBQUEUED)
 		return IOU_QUEUED;
 	io_rw_end_write(&rw->kiocb);
+	/* some filesystems refuse IOCB_NOWAIT outright (ext4 buffered writes) */
+	if (ret == -EOPNOTSUPP && nonblock)
+		ret = -EAGAIN;
 
 	/*
 	 * What would block is retried by a worker (or, in a worker, once
