@@ -23,7 +23,9 @@ if ! mount -t ext4 "$dev" "$mnt"; then
 	echo "could not mount $dev"
 	exit 1
 fi
-trap 'rm -rf "${mnt:?}"/*; umount "$mnt"; rmdir "$mnt"' EXIT
+trap 'cd /; rm -rf "${mnt:?}"/*; umount "$mnt"; rmdir "$mnt"' EXIT
+# fio keeps verify state in the current directory
+cd "$mnt" || exit 1
 
 jobs=(
 	"buffered-randwrite-qd1 --rw=randwrite --iodepth=1"
