@@ -225,9 +225,10 @@ static int io_set_sigmask(const struct io_wait_args *wa)
 struct io_waiter {
 	struct io_ring_ctx	*ctx;
 	unsigned int		want;		/* CQEs that satisfy the wait */
-	u32			start_tail;	/* cq_tail when the wait began */
 	ktime_t			min_deadline;	/* end of min_wait, or 0 */
 	ktime_t			deadline;	/* KTIME_MAX: no timeout */
+	clockid_t		clockid;	/* of both deadlines */
+	bool			min_expired;	/* min_wait is over */
 };
 
 static bool io_waiter_done(struct io_waiter *w)
@@ -236,9 +237,8 @@ static bool io_waiter_done(struct io_waiter *w)
 
 	if (io_cq_ready(ctx) >= w->want)
 		return true;
-	/* past min_wait, any CQE posted during the wait is enough */
-	return !w->min_deadline &&
-	       READ_ONCE(ctx->rings->cq_tail) != w->start_tail;
+	/* past min_wait, any CQE ready is enough */
+	return w->min_expired && io_cq_ready(ctx);
 }
 
 /*
@@ -254,10 +254,11 @@ static int io_waiter_sleep(struct io_waiter *w)
 		return 0;
 	}
 	if (schedule_hrtimeout_range_clock(&until, 0, HRTIMER_MODE_ABS,
-					   CLOCK_MONOTONIC))
+					   w->clockid))
 		return 0;
 	if (w->min_deadline) {
 		w->min_deadline = 0;
+		w->min_expired = true;
 		return 0;
 	}
 	return -ETIME;
@@ -267,12 +268,13 @@ static int io_waiter_init(struct io_waiter *w, struct io_ring_ctx *ctx,
 			  unsigned int min_events, u32 flags,
 			  const struct io_wait_args *wa)
 {
-	ktime_t now = ktime_get();
+	ktime_t now;
 	struct timespec64 ts;
 
+	w->clockid = READ_ONCE(ctx->clockid);
+	now = w->clockid == CLOCK_BOOTTIME ? ktime_get_boottime() : ktime_get();
 	w->ctx = ctx;
 	w->want = min_events;
-	w->start_tail = READ_ONCE(ctx->rings->cq_tail);
 	w->deadline = KTIME_MAX;
 	w->min_deadline = 0;
 	if (wa->ts) {
@@ -282,11 +284,15 @@ static int io_waiter_init(struct io_waiter *w, struct io_ring_ctx *ctx,
 		if (!(flags & IORING_ENTER_ABS_TIMER))
 			w->deadline = ktime_add_safe(w->deadline, now);
 	}
+	w->min_expired = false;
 	if (wa->min_wait) {
 		w->min_deadline = ktime_add_safe(now, wa->min_wait);
-		/* a min_wait past the timeout is just the timeout */
-		if (ktime_compare(w->min_deadline, w->deadline) >= 0)
+		/* a min_wait past the timeout, or without one, is the timeout */
+		if (w->deadline == KTIME_MAX ||
+		    ktime_compare(w->min_deadline, w->deadline) >= 0) {
+			w->deadline = min(w->deadline, w->min_deadline);
 			w->min_deadline = 0;
+		}
 	}
 	return 0;
 }

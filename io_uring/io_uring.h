@@ -90,6 +90,8 @@ struct io_ring_ctx {
 		struct user_struct	*user;
 		struct mm_struct	*mm_account;
 		struct task_struct	*submitter_task; /* SINGLE_ISSUER */
+		/* clock of wait timeouts (IORING_REGISTER_CLOCK) */
+		clockid_t		clockid;
 	};
 
 	/* Submission side, under uring_lock. */

@@ -258,6 +258,21 @@ static int io_register_iowq_aff(struct io_ring_ctx *ctx, void __user *arg,
 	return ret;
 }
 
+/* The clock wait timeouts use: CLOCK_MONOTONIC (default) or BOOTTIME. */
+static int io_register_clock(struct io_ring_ctx *ctx, void __user *arg)
+{
+	struct io_uring_clock_register reg;
+
+	if (copy_from_user(&reg, arg, sizeof(reg)))
+		return -EFAULT;
+	if (memchr_inv(&reg.__resv, 0, sizeof(reg.__resv)))
+		return -EINVAL;
+	if (reg.clockid != CLOCK_MONOTONIC && reg.clockid != CLOCK_BOOTTIME)
+		return -EINVAL;
+	WRITE_ONCE(ctx->clockid, reg.clockid);
+	return 0;
+}
+
 /* Remember the caller's credentials; SQEs name them by the returned id. */
 static int io_register_personality(struct io_ring_ctx *ctx)
 {
@@ -350,6 +365,10 @@ static int io_register(struct io_ring_ctx *ctx, unsigned int opcode,
 		if (arg || nr_args)
 			return -EINVAL;
 		return io_tctx_wq_affinity(current->io_uring, NULL);
+	case IORING_REGISTER_CLOCK:
+		if (!arg || nr_args)
+			return -EINVAL;
+		return io_register_clock(ctx, arg);
 	case IORING_REGISTER_RING_FDS:
 		return io_ringfd_register(ctx, arg, nr_args);
 	case IORING_UNREGISTER_RING_FDS:

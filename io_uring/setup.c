@@ -259,6 +259,7 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	ctx->sq_entries = p->sq_entries;
 	ctx->cq_entries = p->cq_entries;
 	ctx->creds = get_current_cred();
+	ctx->clockid = CLOCK_MONOTONIC;
 	if (!ns_capable_noaudit(&init_user_ns, CAP_IPC_LOCK))
 		ctx->user = get_uid(current_user());
 	/* exit drops the mm before the files: keep it for unaccounting */
