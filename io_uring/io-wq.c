@@ -466,8 +466,10 @@ int io_wq_set_affinity(struct io_wq *wq, const struct cpumask *mask)
 }
 
 /*
- * The scheduler's hooks. Workers are created per queued work item, so a
- * blocked worker never holds up queued work and there is nothing to do.
+ * The scheduler's hooks. A worker is created for each work item queued
+ * while none is idle, up to the type's limit, so a worker that blocks
+ * does not need to hand its queue to a spare: there is nothing to do.
+ * (At the bounded limit, bounded work waits for a worker by design.)
  */
 void io_wq_worker_sleeping(struct task_struct *tsk)
 {

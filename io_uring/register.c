@@ -122,23 +122,61 @@ out:
 	return ret;
 }
 
-/* IORING_REGISTER_FILES2: struct io_uring_rsrc_register, tags optional. */
+/*
+ * Read and check the struct io_uring_rsrc_register of FILES2/BUFFERS2.
+ * IORING_RSRC_REGISTER_SPARSE means no data; no data also means sparse.
+ */
+static int io_get_rsrc_register(void __user *arg, unsigned int size,
+				struct io_uring_rsrc_register *rr)
+{
+	if (size != sizeof(*rr))
+		return -EINVAL;
+	if (copy_from_user(rr, arg, sizeof(*rr)))
+		return -EFAULT;
+	if (!rr->nr || rr->resv2 || (rr->flags & ~IORING_RSRC_REGISTER_SPARSE))
+		return -EINVAL;
+	if ((rr->flags & IORING_RSRC_REGISTER_SPARSE) && rr->data)
+		return -EINVAL;
+	return 0;
+}
+
+/* Read and check the struct io_uring_rsrc_update2 of the _UPDATE2 calls. */
+static int io_get_rsrc_update2(void __user *arg, unsigned int size,
+			       struct io_uring_rsrc_update2 *up)
+{
+	if (size != sizeof(*up))
+		return -EINVAL;
+	if (copy_from_user(up, arg, sizeof(*up)))
+		return -EFAULT;
+	if (!up->nr || up->resv || up->resv2)
+		return -EINVAL;
+	if (up->offset + up->nr < up->offset)
+		return -EOVERFLOW;
+	return 0;
+}
+
 static int io_register_files2(struct io_ring_ctx *ctx, void __user *arg,
 			      unsigned int size)
 {
 	struct io_uring_rsrc_register rr;
+	int ret = io_get_rsrc_register(arg, size, &rr);
 
-	if (size != sizeof(rr))
-		return -EINVAL;
-	if (copy_from_user(&rr, arg, sizeof(rr)))
-		return -EFAULT;
-	if (!rr.nr || rr.resv2 || (rr.flags & ~IORING_RSRC_REGISTER_SPARSE))
-		return -EINVAL;
-	/* SPARSE means no fds; no fds also means sparse */
-	if ((rr.flags & IORING_RSRC_REGISTER_SPARSE) && rr.data)
-		return -EINVAL;
+	if (ret)
+		return ret;
 	return io_files_register(ctx, u64_to_user_ptr(rr.data), rr.nr,
 				 u64_to_user_ptr(rr.tags));
+}
+
+static int io_register_buffers2(struct io_ring_ctx *ctx, void __user *arg,
+				unsigned int size)
+{
+	struct io_uring_rsrc_register rr;
+	int ret = io_get_rsrc_register(arg, size, &rr);
+
+	if (ret)
+		return ret;
+	return io_bufs_register(ctx, u64_to_user_ptr(rr.data), rr.nr,
+				u64_to_user_ptr(rr.tags));
 }
 
 /* IORING_REGISTER_FILES_UPDATE: struct io_uring_files_update, no tags. */
@@ -159,56 +197,26 @@ static int io_register_files_update(struct io_ring_ctx *ctx, void __user *arg,
 			       nr);
 }
 
-/* IORING_REGISTER_FILES_UPDATE2: struct io_uring_rsrc_update2. */
 static int io_register_files_update2(struct io_ring_ctx *ctx, void __user *arg,
 				     unsigned int size)
 {
 	struct io_uring_rsrc_update2 up;
+	int ret = io_get_rsrc_update2(arg, size, &up);
 
-	if (size != sizeof(up))
-		return -EINVAL;
-	if (copy_from_user(&up, arg, sizeof(up)))
-		return -EFAULT;
-	if (!up.nr || up.resv || up.resv2)
-		return -EINVAL;
-	if (up.offset + up.nr < up.offset)
-		return -EOVERFLOW;
+	if (ret)
+		return ret;
 	return io_files_update(ctx, up.offset, u64_to_user_ptr(up.data),
 			       u64_to_user_ptr(up.tags), up.nr);
 }
 
-/* IORING_REGISTER_BUFFERS2: struct io_uring_rsrc_register, tags optional. */
-static int io_register_buffers2(struct io_ring_ctx *ctx, void __user *arg,
-				unsigned int size)
-{
-	struct io_uring_rsrc_register rr;
-
-	if (size != sizeof(rr))
-		return -EINVAL;
-	if (copy_from_user(&rr, arg, sizeof(rr)))
-		return -EFAULT;
-	if (!rr.nr || rr.resv2 || (rr.flags & ~IORING_RSRC_REGISTER_SPARSE))
-		return -EINVAL;
-	if ((rr.flags & IORING_RSRC_REGISTER_SPARSE) && rr.data)
-		return -EINVAL;
-	return io_bufs_register(ctx, u64_to_user_ptr(rr.data), rr.nr,
-				u64_to_user_ptr(rr.tags));
-}
-
-/* IORING_REGISTER_BUFFERS_UPDATE: struct io_uring_rsrc_update2. */
 static int io_register_buffers_update(struct io_ring_ctx *ctx,
 				      void __user *arg, unsigned int size)
 {
 	struct io_uring_rsrc_update2 up;
+	int ret = io_get_rsrc_update2(arg, size, &up);
 
-	if (size != sizeof(up))
-		return -EINVAL;
-	if (copy_from_user(&up, arg, sizeof(up)))
-		return -EFAULT;
-	if (!up.nr || up.resv || up.resv2)
-		return -EINVAL;
-	if (up.offset + up.nr < up.offset)
-		return -EOVERFLOW;
+	if (ret)
+		return ret;
 	return io_bufs_update(ctx, up.offset, u64_to_user_ptr(up.data),
 			      u64_to_user_ptr(up.tags), up.nr);
 }

@@ -144,6 +144,12 @@ static int io_init_sqe_flags(struct io_ring_ctx *ctx, struct io_kiocb *req,
 		ctx->drain_disabled = true;
 	if ((flags & IOSQE_IO_DRAIN) && ctx->drain_disabled)
 		return -EOPNOTSUPP;
+	/*
+	 * Draining (waiting for everything submitted before) does not exist
+	 * yet; refusing it beats running the request out of order.
+	 */
+	if (flags & IOSQE_IO_DRAIN)
+		return -EINVAL;
 	return 0;
 }
 
