@@ -282,27 +282,38 @@ struct io_fd_install {
 	unsigned int			o_flags;
 };
 
-/* IORING_OP_FIXED_FD_INSTALL: a direct descriptor becomes a normal fd. */
+/* SQE fields FIXED_FD_INSTALL has no use for, and wants zero. */
+static bool io_fd_install_unused_set(const struct io_uring_sqe *sqe)
+{
+	return READ_ONCE(sqe->off) | READ_ONCE(sqe->addr) | READ_ONCE(sqe->len) |
+	       READ_ONCE(sqe->buf_index) | READ_ONCE(sqe->splice_fd_in) |
+	       READ_ONCE(sqe->addr3);
+}
+
+/*
+ * IORING_OP_FIXED_FD_INSTALL: a direct descriptor becomes a normal fd,
+ * close-on-exec unless IORING_FIXED_FD_NO_CLOEXEC. The checks go in
+ * 6.12's order, so the same bad SQE gets the same errno.
+ */
 int io_fixed_fd_install_prep(struct io_kiocb *req,
 			     const struct io_uring_sqe *sqe)
 {
 	struct io_fd_install *ifi = io_kiocb_to_cmd(req, struct io_fd_install);
-	u32 flags;
+	u32 flags = READ_ONCE(sqe->install_fd_flags);
+	int err = 0;
 
-	if (READ_ONCE(sqe->off) || READ_ONCE(sqe->addr) || READ_ONCE(sqe->len) ||
-	    READ_ONCE(sqe->buf_index) || READ_ONCE(sqe->splice_fd_in) ||
-	    READ_ONCE(sqe->addr3))
-		return -EINVAL;
-	if (!(req->flags & IOSQE_FIXED_FILE))
-		return -EBADF;
-	flags = READ_ONCE(sqe->install_fd_flags);
-	if (flags & ~IORING_FIXED_FD_NO_CLOEXEC)
-		return -EINVAL;
-	/* the fd lands in the submitter's table, as the submitter */
-	if (req->flags & REQ_F_CREDS)
-		return -EPERM;
-	ifi->o_flags = (flags & IORING_FIXED_FD_NO_CLOEXEC) ? 0 : O_CLOEXEC;
-	return 0;
+	if (io_fd_install_unused_set(sqe))
+		err = -EINVAL;
+	else if (!(req->flags & IOSQE_FIXED_FILE))
+		err = -EBADF;
+	else if (flags & ~IORING_FIXED_FD_NO_CLOEXEC)
+		err = -EINVAL;
+	else if (req->flags & REQ_F_CREDS)
+		err = -EPERM;	/* the fd lands in the submitter's table */
+	ifi->o_flags = O_CLOEXEC;
+	if (flags & IORING_FIXED_FD_NO_CLOEXEC)
+		ifi->o_flags = 0;
+	return err;
 }
 
 int io_fixed_fd_install_issue(struct io_kiocb *req, unsigned int issue_flags)

@@ -304,39 +304,46 @@ static int io_ringfd_register_one(struct io_uring_task *tctx,
 	return ret;
 }
 
+/*
+ * One entry of IORING_REGISTER_RING_FDS: read it, take a slot, and tell
+ * the application which. A slot it cannot be told about is given back.
+ */
+static int io_ringfd_register_user(struct io_uring_task *tctx,
+				   struct io_uring_rsrc_update __user *ureg)
+{
+	struct io_uring_rsrc_update reg;
+	int slot;
+
+	if (copy_from_user(&reg, ureg, sizeof(reg)))
+		return -EFAULT;
+	slot = io_ringfd_register_one(tctx, &reg);
+	if (slot < 0)
+		return slot;
+	reg.offset = slot;
+	if (!copy_to_user(ureg, &reg, sizeof(reg)))
+		return 0;
+	fput(tctx->registered_rings[slot]);
+	tctx->registered_rings[slot] = NULL;
+	return -EFAULT;
+}
+
 /* Returns how many were registered, or the first error. */
 int io_ringfd_register(struct io_ring_ctx *ctx, void __user *arg,
 		       unsigned int nr_args)
 {
 	struct io_uring_rsrc_update __user *uregs = arg;
-	struct io_uring_rsrc_update reg;
-	struct io_uring_task *tctx;
-	unsigned int i;
+	unsigned int done = 0;
 	int ret;
 
 	if (!nr_args || nr_args > IO_RINGFD_REG_MAX)
 		return -EINVAL;
 	ret = io_tctx_attach(ctx);
-	if (ret)
-		return ret;
-	tctx = current->io_uring;
-	for (i = 0; i < nr_args; i++) {
-		if (copy_from_user(&reg, &uregs[i], sizeof(reg))) {
-			ret = -EFAULT;
-			break;
-		}
-		ret = io_ringfd_register_one(tctx, &reg);
-		if (ret < 0)
-			break;
-		reg.offset = ret;
-		if (copy_to_user(&uregs[i], &reg, sizeof(reg))) {
-			fput(tctx->registered_rings[reg.offset]);
-			tctx->registered_rings[reg.offset] = NULL;
-			ret = -EFAULT;
-			break;
-		}
+	while (!ret && done < nr_args) {
+		ret = io_ringfd_register_user(current->io_uring, &uregs[done]);
+		if (!ret)
+			done++;
 	}
-	return i ? i : ret;
+	return done ? done : ret;
 }
 
 int io_ringfd_unregister(struct io_ring_ctx *ctx, void __user *arg,
