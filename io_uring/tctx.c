@@ -237,18 +237,23 @@ void __io_uring_free(struct task_struct *tsk)
 	tsk->io_uring = NULL;
 }
 
+/* Give back registered ring slot @slot, if it holds a ring. */
+static void io_ringfd_drop(struct io_uring_task *tctx, unsigned int slot)
+{
+	struct file *file = tctx->registered_rings[slot];
+
+	tctx->registered_rings[slot] = NULL;
+	if (file)
+		fput(file);
+}
+
 /* Drop the rings registered with IORING_REGISTER_RING_FDS. */
 void io_uring_unreg_ringfd(void)
 {
-	struct io_uring_task *tctx = current->io_uring;
-	int i;
+	unsigned int slot;
 
-	for (i = 0; i < IO_RINGFD_REG_MAX; i++) {
-		if (tctx->registered_rings[i]) {
-			fput(tctx->registered_rings[i]);
-			tctx->registered_rings[i] = NULL;
-		}
-	}
+	for (slot = 0; slot < IO_RINGFD_REG_MAX; slot++)
+		io_ringfd_drop(current->io_uring, slot);
 }
 
 /* Put @file (a ring) in a free slot of [start, end): the slot, or -EBUSY. */
@@ -322,8 +327,7 @@ static int io_ringfd_register_user(struct io_uring_task *tctx,
 	reg.offset = slot;
 	if (!copy_to_user(ureg, &reg, sizeof(reg)))
 		return 0;
-	fput(tctx->registered_rings[slot]);
-	tctx->registered_rings[slot] = NULL;
+	io_ringfd_drop(tctx, slot);
 	return -EFAULT;
 }
 
@@ -369,10 +373,7 @@ int io_ringfd_unregister(struct io_ring_ctx *ctx, void __user *arg,
 			break;
 		}
 		slot = array_index_nospec(reg.offset, IO_RINGFD_REG_MAX);
-		if (tctx->registered_rings[slot]) {
-			fput(tctx->registered_rings[slot]);
-			tctx->registered_rings[slot] = NULL;
-		}
+		io_ringfd_drop(tctx, slot);
 	}
 	return i ? i : ret;
 }
