@@ -8,6 +8,14 @@ KERNEL=${1:?kernel} VARIANT=${2:?variant}
 check_kernel "$KERNEL"
 check_variant "$VARIANT"
 
+# Two builds on a 2-core machine only slow each other down: take turns.
+mkdir -p "$BUILD"
+exec 9>"$BUILD/.build.lock"
+if ! flock -n 9; then
+	log "waiting for another kernel build to finish"
+	flock 9
+fi
+
 "$TOP/harness/tree.sh" "$KERNEL"
 src=$(srcdir "$KERNEL")
 obj=$(objdir "$KERNEL" "$VARIANT")
