@@ -20,7 +20,7 @@ git -C "$repo" read-tree pristine
 head=$(git -C "$repo" rev-parse pristine)
 
 # Files of io_uring/ that belong to an op family or service, not the core.
-families="nop rw fs openclose uring_cmd"
+families="nop rw fs openclose uring_cmd poll timeout msg_ring epoll futex waitid"
 services="io-wq tw tctx filetable buftable eventfd"
 
 in_list() { local w; for w in $2; do [ "$1" = "$w" ] && return 0; done; return 1; }
