@@ -27,7 +27,6 @@
 
 #include "io_uring.h"
 #include "buftable.h"
-#include "tctx.h"
 
 #define IORING_MAX_REG_BUFFERS	BIT(14)
 
@@ -347,44 +346,19 @@ int io_buf_import(struct io_mapped_buf *buf, int ddir, u64 addr, size_t len,
 }
 
 /*
- * IORING_REGISTER_CLONE_BUFFERS: share another ring's buffers. The source
- * lock is taken with ours dropped, so two rings cloning from each other
- * cannot deadlock.
+ * IORING_REGISTER_CLONE_BUFFERS: share @src's buffers. The source lock is
+ * taken with ours dropped, so two rings cloning from each other cannot
+ * deadlock.
  */
-int io_bufs_clone(struct io_ring_ctx *ctx, struct io_uring_clone_buffers __user *arg)
+int io_bufs_clone(struct io_ring_ctx *ctx, struct io_ring_ctx *src)
 {
-	struct io_uring_clone_buffers cb;
 	struct io_buf_table copy = { };
-	struct io_ring_ctx *src;
-	struct file *file;
 	unsigned int i;
 	int ret;
 
-	if (ctx->buf_table.nr)
-		return -EBUSY;
-	if (copy_from_user(&cb, arg, sizeof(cb)))
-		return -EFAULT;
-	if (cb.flags & ~IORING_REGISTER_SRC_REGISTERED)
-		return -EINVAL;
-	if (memchr_inv(cb.pad, 0, sizeof(cb.pad)))
-		return -EINVAL;
-	if (cb.flags & IORING_REGISTER_SRC_REGISTERED) {
-		file = io_ringfd_get(cb.src_fd, true, &ret);
-		if (!file)
-			return ret;
-	} else {
-		file = fget(cb.src_fd);
-		if (!file)
-			return -EBADF;
-	}
-	src = io_ring_ctx_from_file(file);
-	ret = -EOPNOTSUPP;
-	if (!src)
-		goto out;
 	/* the pages stay charged to whoever registered them */
-	ret = -EINVAL;
 	if (src->user != ctx->user)
-		goto out;
+		return -EINVAL;
 
 	mutex_unlock(&ctx->uring_lock);
 	mutex_lock(&src->uring_lock);
@@ -410,7 +384,5 @@ int io_bufs_clone(struct io_ring_ctx *ctx, struct io_uring_clone_buffers __user 
 		kvfree(copy.bufs);
 		kvfree(copy.tags);
 	}
-out:
-	fput(file);
 	return ret;
 }

@@ -57,6 +57,65 @@ static void io_cq_publish(struct io_ring_ctx *ctx)
 	smp_store_release(&ctx->rings->cq_tail, ctx->cached_cq_tail);
 }
 
+/* CQEs posted so far that count towards io_cq_watch targets. */
+static u32 io_cq_counted(struct io_ring_ctx *ctx)
+{
+	return ctx->cached_cq_tail - ctx->cq_uncounted;
+}
+
+/* Fire the watches whose target has been reached; they are in order. */
+static void io_cq_watch_check(struct io_ring_ctx *ctx)
+{
+	u32 seen = io_cq_counted(ctx);
+	struct io_cq_watch *w, *tmp;
+
+	list_for_each_entry_safe(w, tmp, &ctx->cq_watch, node) {
+		if ((s32)(seen - w->target) < 0)
+			break;
+		list_del_init(&w->node);
+		w->fire(w);
+	}
+}
+
+/**
+ * io_cq_watch_add - call @watch->fire once @nr more counted CQEs are posted
+ *
+ * Targets are compared as distances from the current count, so the list
+ * stays ordered across wrap-around.
+ */
+void io_cq_watch_add(struct io_ring_ctx *ctx, struct io_cq_watch *watch,
+		     u32 nr)
+{
+	struct io_cq_watch *pos;
+	u32 seen;
+
+	spin_lock(&ctx->completion_lock);
+	seen = io_cq_counted(ctx);
+	watch->target = seen + nr;
+	list_for_each_entry_reverse(pos, &ctx->cq_watch, node) {
+		if (pos->target - seen <= nr)
+			break;
+	}
+	list_add(&watch->node, &pos->node);
+	spin_unlock(&ctx->completion_lock);
+}
+
+/* Forget @watch if it has not fired; it never fires after this returns. */
+void io_cq_watch_del(struct io_ring_ctx *ctx, struct io_cq_watch *watch)
+{
+	spin_lock(&ctx->completion_lock);
+	list_del_init(&watch->node);
+	spin_unlock(&ctx->completion_lock);
+}
+
+/* Post a CQE that io_cq_watch targets do not count (a timeout's own). */
+void io_cq_uncount_next(struct io_ring_ctx *ctx)
+{
+	spin_lock(&ctx->completion_lock);
+	ctx->cq_uncounted++;
+	spin_unlock(&ctx->completion_lock);
+}
+
 static void io_cq_wake(struct io_ring_ctx *ctx)
 {
 	/* wq_has_sleeper() orders the tail store before the waiter check */
@@ -142,6 +201,8 @@ bool io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
 		io_cq_overflow(ctx, &c.cqe);
 		posted = !test_bit(IO_CHECK_CQ_DROPPED, &ctx->check_cq);
 	}
+	if (unlikely(!list_empty(&ctx->cq_watch)))
+		io_cq_watch_check(ctx);
 	io_cq_publish(ctx);
 	spin_unlock(&ctx->completion_lock);
 	io_cq_wake(ctx);
@@ -156,18 +217,72 @@ void io_cq_flush_overflow(struct io_ring_ctx *ctx)
 		return;
 	spin_lock(&ctx->completion_lock);
 	__io_cq_flush_overflow(ctx);
+	if (unlikely(!list_empty(&ctx->cq_watch)))
+		io_cq_watch_check(ctx);
 	io_cq_publish(ctx);
 	spin_unlock(&ctx->completion_lock);
 	io_eventfd_signal(ctx);
 }
 
+/* A CQE another ring sent to a DEFER_TASKRUN ring, until its task waits. */
+struct io_deferred_cqe {
+	struct llist_node	node;
+	u64			user_data;
+	s32			res;
+	u32			flags;
+};
+
+/**
+ * io_post_cqe_remote - post a CQE on behalf of another ring (MSG_RING)
+ *
+ * A DEFER_TASKRUN ring sees completions only when its task waits for
+ * them, so the CQE is kept until then; other rings get it at once.
+ */
+void io_post_cqe_remote(struct io_ring_ctx *ctx, u64 user_data, s32 res,
+			u32 cflags)
+{
+	struct io_deferred_cqe *d = NULL;
+
+	if (ctx->flags & IORING_SETUP_DEFER_TASKRUN)
+		d = kmalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
+	if (!d) {
+		io_post_cqe(ctx, user_data, res, cflags, 0, 0);
+		return;
+	}
+	d->user_data = user_data;
+	d->res = res;
+	d->flags = cflags;
+	llist_add(&d->node, &ctx->deferred_cqes);
+	wake_up_all(&ctx->cq_wait);
+}
+
+/* The ring's task waits: post what other rings sent, in order. */
+static void io_cq_post_deferred(struct io_ring_ctx *ctx)
+{
+	struct io_deferred_cqe *d, *tmp;
+	struct llist_node *node;
+
+	if (llist_empty(&ctx->deferred_cqes))
+		return;
+	node = llist_reverse_order(llist_del_all(&ctx->deferred_cqes));
+	llist_for_each_entry_safe(d, tmp, node, node) {
+		io_post_cqe(ctx, d->user_data, d->res, d->flags, 0, 0);
+		kfree(d);
+	}
+}
+
 /*
  * Ring teardown: nobody will read these any more. The rings themselves
- * may not exist (setup failed), so only the list is touched.
+ * may not exist (setup failed), so only the lists are touched.
  */
 void io_cq_drop_overflow(struct io_ring_ctx *ctx)
 {
+	struct llist_node *node = llist_del_all(&ctx->deferred_cqes);
 	struct io_overflow_cqe *ocqe, *tmp;
+	struct io_deferred_cqe *d, *dtmp;
+
+	llist_for_each_entry_safe(d, dtmp, node, node)
+		kfree(d);
 
 	list_for_each_entry_safe(ocqe, tmp, &ctx->cq_overflow_list, list) {
 		list_del(&ocqe->list);
@@ -318,8 +433,10 @@ static int io_cq_wait_loop(struct io_waiter *w)
 			break;
 		}
 		/* completions queued to us as task work post CQEs here */
-		if (io_run_task_work())
+		if (io_run_task_work() || !llist_empty(&ctx->deferred_cqes)) {
+			io_cq_post_deferred(ctx);
 			continue;
+		}
 		if (test_bit(IO_CHECK_CQ_DROPPED, &ctx->check_cq)) {
 			ret = -EBADR;
 			break;
@@ -354,6 +471,7 @@ int io_cq_wait(struct io_ring_ctx *ctx, unsigned int min_events, u32 flags,
 	min_events = min(min_events, ctx->cq_entries);
 
 	io_run_task_work();
+	io_cq_post_deferred(ctx);
 	io_cq_flush_overflow(ctx);
 	if (io_cq_ready(ctx) >= min_events)
 		return 0;

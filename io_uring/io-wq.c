@@ -321,8 +321,12 @@ void io_wq_enqueue(struct io_wq *wq, struct io_wq_work *work)
  * Cancel pending work that @match accepts, and interrupt running work it
  * accepts. Stops at the first match unless @all.
  */
+/*
+ * Cancel matching work: pending work is finished as cancelled, running
+ * work is interrupted. *nr_pending (if set) grows by the pending count.
+ */
 enum io_wq_cancel io_wq_cancel(struct io_wq *wq, io_wq_match_fn *match,
-			       void *data, bool all)
+			       void *data, bool all, unsigned int *nr_pending)
 {
 	enum io_wq_cancel ret = IO_WQ_CANCEL_NOTFOUND;
 	struct io_wq_work *work, *tmp;
@@ -337,6 +341,8 @@ enum io_wq_cancel io_wq_cancel(struct io_wq *wq, io_wq_match_fn *match,
 				continue;
 			list_move_tail(&work->list, &cancelled);
 			ret = IO_WQ_CANCEL_OK;
+			if (nr_pending)
+				(*nr_pending)++;
 			if (!all)
 				goto out;
 		}
@@ -433,7 +439,7 @@ void io_wq_exit(struct io_wq *wq)
 	wait = wq->nr_workers[IO_WQ_BOUND] || wq->nr_workers[IO_WQ_UNBOUND];
 	spin_unlock(&wq->lock);
 
-	io_wq_cancel(wq, io_wq_match_any, NULL, true);
+	io_wq_cancel(wq, io_wq_match_any, NULL, true, NULL);
 	/* a worker creation we asked ourselves for must run, or fail, first */
 	if (current == wq->owner && task_work_pending(current))
 		task_work_run();

@@ -26,6 +26,7 @@
 
 struct cred;
 struct seq_file;
+struct io_poll_wait;
 
 /* Largest SQ a ring may have; the CQ may be twice as large. */
 #define IORING_MAX_ENTRIES	32768
@@ -112,6 +113,11 @@ struct io_ring_ctx {
 		/* IORING_REGISTER_PERSONALITY: id -> const struct cred * */
 		struct xarray		personalities;
 		u32			pers_next;
+		/* requests waiting for an event, see io_req_park() */
+		struct list_head	parked;
+		/* IOSQE_IO_DRAIN: requests held back, in submission order */
+		struct list_head	drain_list;
+		unsigned int		nr_drained;
 	};
 
 	/* Completion side, under completion_lock. */
@@ -122,7 +128,28 @@ struct io_ring_ctx {
 		struct list_head	cq_overflow_list;
 		unsigned long		check_cq;	/* IO_CHECK_CQ_* bits */
 		wait_queue_head_t	cq_wait;
+		/* io_cq_watch entries, in order of their targets */
+		struct list_head	cq_watch;
+		/* CQEs that do not count towards a watch target */
+		u32			cq_uncounted;
 	} ____cacheline_aligned_in_smp;
+
+	/*
+	 * Requests submitted and not yet completed, for IOSQE_IO_DRAIN.
+	 * drain_active is set while ctx->drain_list holds requests.
+	 */
+	atomic_t			nr_pending;
+	bool				drain_active;
+
+	/* protects io_kiocb.link of a request guarded by a linked timeout */
+	spinlock_t			link_lock;
+	/* protects drain_list and nr_drained against completions */
+	spinlock_t			drain_lock;
+	bool				drain_kicked;	/* a flush is queued */
+	bool				drain_next;	/* drain the next SQE */
+
+	/* CQEs from other rings for a DEFER_TASKRUN ring, see cqe.c */
+	struct llist_head		deferred_cqes;
 
 	/* IORING_REGISTER_EVENTFD, see eventfd.c */
 	struct io_ev_fd __rcu		*ev_fd;
@@ -173,6 +200,10 @@ enum {
 	REQ_F_ISREG		= BIT(13),	/* file is regular or block dev */
 	REQ_F_NOWAIT		= BIT(14),	/* never wait: no worker retry */
 	REQ_F_REFCOUNT		= BIT(15),	/* req->refs is in use */
+	REQ_F_PARKED		= BIT(16),	/* on ctx->parked */
+	REQ_F_CANCELLED		= BIT(17),	/* a cancel claimed it */
+	REQ_F_DRAIN_HEAD	= BIT(18),	/* waits on ctx->drain_list */
+	REQ_F_GUARDED		= BIT(19),	/* a linked timeout watches it */
 };
 
 struct io_kiocb;
@@ -204,12 +235,53 @@ struct io_kiocb {
 	 */
 	atomic_t			refs;
 	/* while queued for task work, or for the fallback work */
-	struct callback_head		task_work;
 	io_tw_fn			tw_fn;
-	struct llist_node		fallback_node;
+	struct llist_node		tw_node;
 	/* while the worker pool owns it */
 	struct io_wq_work		work;
+	/* while parked (REQ_F_PARKED): on ctx->parked, and how to cancel it */
+	struct list_head		park_node;
+	int				(*park_cancel)(struct io_kiocb *req);
+	/* wake-ups of a parked request, see io_wake_claim() */
+	atomic64_t			wakes;
+	/* for a linked timeout: the request it guards, under ctx->link_lock */
+	struct io_kiocb			*guarded;
+	/* readiness wait of POLL_ADD or of a fast-polled request (poll.c) */
+	struct io_poll_wait		*poll;
+	/* on ctx->drain_list */
+	struct list_head		drain_node;
 };
+
+/*
+ * Waking a parked request. Any number of wakers may race: a poll wake-up,
+ * a timer, a cancellation. Each adds one to req->wakes; the one that
+ * finds it at zero owns the request and queues its task work. The owner
+ * handles every wake-up it has seen and lets go with io_wake_release(),
+ * which tells it whether more arrived meanwhile (then it still owns the
+ * request and must look again). A cancellation also sets IO_WAKE_CANCEL,
+ * which the owner sees on its next look. The count is 62 bits wide so
+ * that a device waking at any rate cannot overflow it.
+ */
+#define IO_WAKE_CANCEL		BIT_ULL(63)
+#define IO_WAKE_COUNT		(BIT_ULL(62) - 1)
+
+static inline bool io_wake_claim(struct io_kiocb *req)
+{
+	return !(atomic64_fetch_inc(&req->wakes) & IO_WAKE_COUNT);
+}
+
+static inline bool io_wake_claim_cancel(struct io_kiocb *req)
+{
+	atomic64_or(IO_WAKE_CANCEL, &req->wakes);
+	return io_wake_claim(req);
+}
+
+/* Returns true if wake-ups beyond @seen arrived: the caller still owns it. */
+static inline bool io_wake_release(struct io_kiocb *req, s64 seen)
+{
+	return atomic64_sub_return(seen & IO_WAKE_COUNT, &req->wakes) &
+		IO_WAKE_COUNT;
+}
 
 static inline struct io_kiocb *io_req_of_work(struct io_wq_work *work)
 {
@@ -274,12 +346,60 @@ int io_cq_wait(struct io_ring_ctx *ctx, unsigned int min_events, u32 flags,
 	       const void __user *argp, size_t argsz);
 void io_cq_drop_overflow(struct io_ring_ctx *ctx);
 
+/*
+ * Something to do when the CQ has seen @target CQEs that count (all but
+ * ctx->cq_uncounted). ->fire runs under completion_lock and must not post.
+ */
+struct io_cq_watch {
+	struct list_head	node;
+	u32			target;
+	void			(*fire)(struct io_cq_watch *watch);
+};
+
+/* cqe.c */
+void io_cq_watch_add(struct io_ring_ctx *ctx, struct io_cq_watch *watch,
+		     u32 nr);
+void io_cq_watch_del(struct io_ring_ctx *ctx, struct io_cq_watch *watch);
+void io_cq_uncount_next(struct io_ring_ctx *ctx);
+void io_post_cqe_remote(struct io_ring_ctx *ctx, u64 user_data, s32 res,
+			u32 cflags);
+
 /* submit.c */
 int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr);
 void io_req_free(struct io_kiocb *req);
+void io_req_put(struct io_kiocb *req);
+void io_req_fail(struct io_kiocb *req, int err);
+void io_req_run(struct io_kiocb *req);
+struct io_kiocb *io_link_unguard(struct io_kiocb *guard);
+void io_req_queue_async(struct io_kiocb *req);
+void io_drain_cancel(struct io_ring_ctx *ctx, struct task_struct *task);
 int __init io_req_cache_init(void);
 void io_req_complete_tw(struct io_kiocb *req, unsigned int issue_flags);
 void io_req_mark_inflight(struct io_kiocb *req);
+
+/* cancel.c */
+struct io_cancel_data {
+	struct io_ring_ctx	*ctx;
+	u32			flags;		/* IORING_ASYNC_CANCEL_* */
+	u64			user_data;
+	struct file		*file;		/* IORING_ASYNC_CANCEL_FD */
+	u8			opcode;		/* IORING_ASYNC_CANCEL_OP */
+	struct io_kiocb		*req;		/* exactly this one, if set */
+	struct task_struct	*task;		/* only this task's, if set */
+};
+
+/*
+ * What a park cancel callback returns: 0 once it has claimed the request
+ * (its completion follows), IO_CANCEL_BATCHED for the same but counted
+ * once per callback by IORING_ASYNC_CANCEL_ALL (6.12 reports futex and
+ * waitid cancels that way), or -ENOENT / -EALREADY if it is past stopping.
+ */
+#define IO_CANCEL_BATCHED	1
+
+void io_req_park(struct io_kiocb *req, int (*cancel)(struct io_kiocb *req));
+void io_req_unpark(struct io_kiocb *req);
+int io_cancel(struct io_cancel_data *cd);
+void io_cancel_parked_all(struct io_ring_ctx *ctx, struct task_struct *task);
 
 /* tw.c */
 void io_req_queue_tw(struct io_kiocb *req, io_tw_fn fn);

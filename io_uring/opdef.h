@@ -39,6 +39,12 @@ struct io_op_def {
 	/* on a pollable file, waits for EPOLLIN / EPOLLOUT */
 	unsigned int	pollin : 1;
 	unsigned int	pollout : 1;
+	/*
+	 * Watches the request before it in a chain (IORING_OP_LINK_TIMEOUT):
+	 * ->issue arms it when that request is issued, and the core cancels
+	 * it through its park callback once that request completes.
+	 */
+	unsigned int	guard : 1;
 };
 
 extern const struct io_op_def io_op_defs[];

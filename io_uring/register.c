@@ -17,6 +17,7 @@
 #include "eventfd.h"
 #include "filetable.h"
 #include "tctx.h"
+#include "cancel.h"
 
 #define IORING_MAX_RESTRICTIONS	(IORING_RESTRICTION_LAST + \
 				 IORING_REGISTER_LAST + IORING_OP_LAST)
@@ -308,6 +309,38 @@ static int io_unregister_personality(struct io_ring_ctx *ctx, unsigned int id)
 	return 0;
 }
 
+/* IORING_REGISTER_CLONE_BUFFERS: find the source ring, then share. */
+static int io_register_clone_buffers(struct io_ring_ctx *ctx,
+				     struct io_uring_clone_buffers __user *arg)
+{
+	struct io_uring_clone_buffers cb;
+	struct io_ring_ctx *src;
+	struct file *file;
+	int ret;
+
+	if (ctx->buf_table.nr)
+		return -EBUSY;
+	if (copy_from_user(&cb, arg, sizeof(cb)))
+		return -EFAULT;
+	if (cb.flags & ~IORING_REGISTER_SRC_REGISTERED)
+		return -EINVAL;
+	if (memchr_inv(cb.pad, 0, sizeof(cb.pad)))
+		return -EINVAL;
+	if (cb.flags & IORING_REGISTER_SRC_REGISTERED) {
+		file = io_ringfd_get(cb.src_fd, true, &ret);
+		if (!file)
+			return ret;
+	} else {
+		file = fget(cb.src_fd);
+		if (!file)
+			return -EBADF;
+	}
+	src = io_ring_ctx_from_file(file);
+	ret = src ? io_bufs_clone(ctx, src) : -EOPNOTSUPP;
+	fput(file);
+	return ret;
+}
+
 static int io_register(struct io_ring_ctx *ctx, unsigned int opcode,
 		       void __user *arg, unsigned int nr_args)
 {
@@ -358,7 +391,7 @@ static int io_register(struct io_ring_ctx *ctx, unsigned int opcode,
 	case IORING_REGISTER_CLONE_BUFFERS:
 		if (!arg || nr_args != 1)
 			return -EINVAL;
-		return io_bufs_clone(ctx, arg);
+		return io_register_clone_buffers(ctx, arg);
 	case IORING_REGISTER_RESTRICTIONS:
 		return io_register_restrictions(ctx, arg, nr_args);
 	case IORING_REGISTER_IOWQ_MAX_WORKERS:
@@ -399,6 +432,10 @@ static int io_register(struct io_ring_ctx *ctx, unsigned int opcode,
 		if (!arg || nr_args > 256)
 			return -EINVAL;
 		return io_register_probe(ctx, arg, nr_args);
+	case IORING_REGISTER_SYNC_CANCEL:
+		if (!arg || nr_args != 1)
+			return -EINVAL;
+		return io_sync_cancel(ctx, arg);
 	}
 	return -EINVAL;
 }

@@ -154,12 +154,19 @@ static int io_rw_iter(struct io_kiocb *req, int ddir, struct iov_iter *iter)
 	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
 	struct io_rw_vec *vec = req->async_data;
 	size_t len;
+	int ret;
 
-	if (req->buf)
-		return io_buf_import(req->buf, ddir, rw->addr, rw->len, iter);
-	if (!vec)
-		return import_ubuf(ddir, u64_to_user_ptr(rw->addr), rw->len,
-				   iter);
+	if (!vec) {
+		if (req->buf)
+			ret = io_buf_import(req->buf, ddir, rw->addr, rw->len,
+					    iter);
+		else
+			ret = import_ubuf(ddir, u64_to_user_ptr(rw->addr),
+					  rw->len, iter);
+		if (!ret)
+			iov_iter_advance(iter, req->cqe.res);
+		return ret;
+	}
 	if (!vec->nr) {
 		iov_iter_init(iter, ddir, NULL, 0, 0);
 		return 0;
@@ -175,13 +182,18 @@ static int io_rw_iter(struct io_kiocb *req, int ddir, struct iov_iter *iter)
 /* Remember @ret bytes moved by an attempt that did not finish. */
 static void io_rw_progress(struct io_kiocb *req, ssize_t ret)
 {
-	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
-
-	if (!req->async_data) {
-		rw->addr += ret;
-		rw->len -= ret;
-	}
 	req->cqe.res += ret;
+}
+
+/* Bytes the request asked for, over all attempts. */
+static size_t io_rw_want(struct io_kiocb *req)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+	struct io_rw_vec *vec = req->async_data;
+
+	if (!vec)
+		return rw->len;
+	return min_t(size_t, iov_length(vec->iov, vec->nr), MAX_RW_COUNT);
 }
 
 /*
@@ -257,7 +269,8 @@ static void io_rw_finish(struct io_kiocb *req, long res)
 		res += req->cqe.res;
 	else if (req->cqe.res)
 		res = req->cqe.res;	/* report what moved, not the error */
-	if (res < 0)
+	/* a short transfer keeps its count, but breaks a chain */
+	if (res < 0 || res != io_rw_want(req))
 		io_req_set_fail(req);
 	io_rw_update_pos(req);
 	io_req_set_res(req, res, 0);

@@ -76,7 +76,8 @@ static bool io_uring_allowed(void)
 				 IORING_FEAT_CUR_PERSONALITY | \
 				 IORING_FEAT_RSRC_TAGS | IORING_FEAT_LINKED_FILE | \
 				 IORING_FEAT_REG_REG_RING | \
-				 IORING_FEAT_MIN_TIMEOUT)
+				 IORING_FEAT_MIN_TIMEOUT | \
+				 IORING_FEAT_FAST_POLL | IORING_FEAT_POLL_32BITS)
 
 /* Flag combinations 6.12 refuses, whatever the ring size. */
 static int io_check_setup_flags(u32 flags)
@@ -272,6 +273,12 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	init_completion(&ctx->ref_done);
 	xa_init_flags(&ctx->personalities, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	INIT_LIST_HEAD(&ctx->tctx_list);
+	INIT_LIST_HEAD(&ctx->parked);
+	INIT_LIST_HEAD(&ctx->drain_list);
+	INIT_LIST_HEAD(&ctx->cq_watch);
+	init_llist_head(&ctx->deferred_cqes);
+	spin_lock_init(&ctx->link_lock);
+	spin_lock_init(&ctx->drain_lock);
 	init_llist_head(&ctx->fallback_llist);
 	INIT_WORK(&ctx->fallback_work, io_fallback_work);
 	return ctx;
@@ -307,17 +314,25 @@ static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 	kfree(ctx);
 }
 
+static bool io_work_of_ctx(struct io_wq_work *work, void *data)
+{
+	return io_req_of_work(work)->ctx == data;
+}
+
 static void io_ring_exit_work(struct work_struct *work)
 {
 	struct io_ring_ctx *ctx = container_of(work, struct io_ring_ctx,
 					       exit_work);
 
 	/*
-	 * Requests queued to workers may wait forever (a read on an idle
-	 * pipe): cancel them, again and again, until every request is gone.
+	 * Requests may wait forever (a read on an idle pipe, a poll, a
+	 * timer): cancel them, again and again, until every request is gone.
+	 * Each pass also catches what a completing chain started meanwhile.
 	 */
 	do {
-		io_tctx_cancel_ctx(ctx);
+		io_drain_cancel(ctx, NULL);
+		io_cancel_parked_all(ctx, NULL);
+		io_tctx_cancel_work(ctx, io_work_of_ctx, ctx, true, NULL);
 	} while (!wait_for_completion_timeout(&ctx->ref_done, HZ / 20));
 	io_eventfd_release(ctx);
 	io_files_release(ctx);

@@ -19,6 +19,7 @@
 #include "opdef.h"
 #include "tctx.h"
 #include "eventfd.h"
+#include "poll.h"
 
 #define IOSQE_KNOWN	(IOSQE_FIXED_FILE | IOSQE_IO_DRAIN | IOSQE_IO_LINK | \
 			 IOSQE_IO_HARDLINK | IOSQE_ASYNC | \
@@ -72,13 +73,14 @@ void io_req_free(struct io_kiocb *req)
 		fput(req->file);
 	if (req->buf)
 		io_buf_put(req->buf);
+	kfree(req->poll);
 	if (req->flags & REQ_F_INFLIGHT)
 		io_req_uncount_inflight(req);
 	kmem_cache_free(io_req_cachep, req);
 	percpu_ref_put(&ctx->refs);
 }
 
-static void io_req_put(struct io_kiocb *req)
+void io_req_put(struct io_kiocb *req)
 {
 	if ((req->flags & REQ_F_REFCOUNT) && !atomic_dec_and_test(&req->refs))
 		return;
@@ -117,6 +119,12 @@ static const struct io_uring_sqe *io_next_sqe(struct io_ring_ctx *ctx)
 	return &ctx->sq_sqes[idx];
 }
 
+/* A linked timeout needs a request before it to watch, and not another. */
+static bool io_link_can_guard(struct io_ring_ctx *ctx)
+{
+	return ctx->link_head && !io_op_defs[ctx->link_last->opcode].guard;
+}
+
 /* What IORING_REGISTER_RESTRICTIONS lets through. */
 static bool io_sqe_allowed(struct io_ring_ctx *ctx, u8 opcode, u32 sqe_flags)
 {
@@ -144,11 +152,7 @@ static int io_init_sqe_flags(struct io_ring_ctx *ctx, struct io_kiocb *req,
 		ctx->drain_disabled = true;
 	if ((flags & IOSQE_IO_DRAIN) && ctx->drain_disabled)
 		return -EOPNOTSUPP;
-	/*
-	 * Draining (waiting for everything submitted before) does not exist
-	 * yet; refusing it beats running the request out of order.
-	 */
-	if (flags & IOSQE_IO_DRAIN)
+	if (unlikely(def->guard) && !io_link_can_guard(ctx))
 		return -EINVAL;
 	return 0;
 }
@@ -200,6 +204,8 @@ static int io_init_req(struct io_ring_ctx *ctx, struct io_kiocb *req,
 	u8 opcode;
 	int ret;
 
+	/* every request counts until its CQE is posted, see io_req_post() */
+	atomic_inc(&ctx->nr_pending);
 	opcode = READ_ONCE(sqe->opcode);
 	req->flags = READ_ONCE(sqe->flags);
 	req->cqe.user_data = READ_ONCE(sqe->user_data);
@@ -211,6 +217,8 @@ static int io_init_req(struct io_ring_ctx *ctx, struct io_kiocb *req,
 	req->buf = NULL;
 	req->link = NULL;
 	req->async_data = NULL;
+	req->poll = NULL;
+	req->guarded = NULL;
 	req->task = current;
 	req->opcode = IORING_OP_NOP;	/* safe to free until we know better */
 
@@ -246,32 +254,50 @@ static int io_init_req(struct io_ring_ctx *ctx, struct io_kiocb *req,
 	return ret;
 }
 
+static void io_drain_kick(struct io_ring_ctx *ctx);
+
+/* Post the request's one final CQE (unless skipped): it is done. */
 static void io_req_post(struct io_kiocb *req)
 {
+	struct io_ring_ctx *ctx = req->ctx;
+
 	if (!(req->flags & IOSQE_CQE_SKIP_SUCCESS) ||
 	    (req->flags & REQ_F_FAILED))
-		io_post_cqe(req->ctx, req->cqe.user_data, req->cqe.res,
+		io_post_cqe(ctx, req->cqe.user_data, req->cqe.res,
 			    req->cqe.flags, req->big_cqe[0], req->big_cqe[1]);
+	atomic_dec(&ctx->nr_pending);
+	/* pairs with the barrier in io_drain_hold() */
+	smp_mb__after_atomic();
+	if (unlikely(READ_ONCE(ctx->drain_active)))
+		io_drain_kick(ctx);
 }
 
 /*
  * Complete a chain that will not run: requests that failed keep their
  * result, the others are cancelled.
  */
-static void io_fail_chain(struct io_kiocb *req)
+static void __io_fail_chain(struct io_kiocb *req, bool silent)
 {
 	while (req) {
 		struct io_kiocb *next = req->link;
 
 		req->link = NULL;
 		if (!(req->flags & REQ_F_FAILED)) {
-			io_req_set_fail(req);
 			io_req_set_res(req, -ECANCELED, 0);
+			if (silent)
+				req->flags |= IOSQE_CQE_SKIP_SUCCESS;
+			else
+				io_req_set_fail(req);
 		}
 		io_req_post(req);
 		io_req_put(req);
 		req = next;
 	}
+}
+
+static void io_fail_chain(struct io_kiocb *req)
+{
+	__io_fail_chain(req, false);
 }
 
 static void io_queue_req(struct io_kiocb *req);
@@ -290,6 +316,52 @@ static void io_req_issue_tw(struct io_kiocb *req, unsigned int issue_flags)
 	mutex_unlock(&ctx->uring_lock);
 }
 
+/**
+ * io_link_unguard - a linked timeout lets go of the request it watches
+ *
+ * Unhooks @guard from the chain and returns the request it watched, with
+ * a reference the caller must put, or NULL if that request has finished
+ * already (which unhooked @guard itself).
+ */
+struct io_kiocb *io_link_unguard(struct io_kiocb *guard)
+{
+	struct io_ring_ctx *ctx = guard->ctx;
+	struct io_kiocb *req;
+
+	spin_lock(&ctx->link_lock);
+	req = guard->guarded;
+	if (req) {
+		req->link = guard->link;
+		guard->link = NULL;
+		guard->guarded = NULL;
+		/* it cannot be freed before passing io_link_drop_guard() */
+		atomic_inc(&req->refs);
+	}
+	spin_unlock(&ctx->link_lock);
+	return req;
+}
+
+/*
+ * @req, which a linked timeout watches, finished: unhook the timeout from
+ * the chain and cancel it. If it is firing already, it finds itself
+ * unhooked (guarded == NULL) and leaves @req alone.
+ */
+static void io_link_drop_guard(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	struct io_kiocb *guard;
+
+	spin_lock(&ctx->link_lock);
+	guard = req->link;
+	if (guard && guard->guarded == req) {
+		req->link = guard->link;
+		guard->link = NULL;
+		guard->guarded = NULL;
+		guard->park_cancel(guard);
+	}
+	spin_unlock(&ctx->link_lock);
+}
+
 /*
  * @req finished: start the rest of its chain, or, if it failed and the
  * link is soft, cancel the rest. The next request is issued as task work
@@ -297,11 +369,20 @@ static void io_req_issue_tw(struct io_kiocb *req, unsigned int issue_flags)
  */
 static void io_req_link_done(struct io_kiocb *req)
 {
-	struct io_kiocb *next = req->link;
+	struct io_kiocb *next;
 
+	if (unlikely(req->flags & REQ_F_GUARDED))
+		io_link_drop_guard(req);
+	next = req->link;
 	req->link = NULL;
+	if (!next)
+		return;
+	/*
+	 * A request that asked not to see its own success also hides the
+	 * cancellations its failure causes.
+	 */
 	if ((req->flags & REQ_F_FAILED) && !(req->flags & IOSQE_IO_HARDLINK))
-		io_fail_chain(next);
+		__io_fail_chain(next, req->flags & IOSQE_CQE_SKIP_SUCCESS);
 	else
 		io_req_queue_tw(next, io_req_issue_tw);
 }
@@ -310,7 +391,7 @@ static void io_req_link_done(struct io_kiocb *req)
 void io_req_complete(struct io_kiocb *req)
 {
 	io_req_post(req);
-	if (unlikely(req->link))
+	if (unlikely(req->link || (req->flags & REQ_F_GUARDED)))
 		io_req_link_done(req);
 	io_req_put(req);
 }
@@ -321,11 +402,16 @@ void io_req_complete_tw(struct io_kiocb *req, unsigned int issue_flags)
 	io_req_complete(req);
 }
 
-static void io_req_fail(struct io_kiocb *req, int err)
+void io_req_fail(struct io_kiocb *req, int err)
 {
 	io_req_set_fail(req);
 	io_req_set_res(req, err, 0);
 	io_req_complete(req);
+}
+
+static bool io_restart_code(int ret)
+{
+	return ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK;
 }
 
 /* Run the op's issue handler with the request's credentials. */
@@ -346,6 +432,11 @@ static int io_issue(struct io_kiocb *req, unsigned int issue_flags)
 		audit_uring_exit(!ret, ret);
 	if (old_creds)
 		revert_creds(old_creds);
+	/* an interrupted call reports -EINTR; restarting is not ours to do */
+	if (unlikely(io_restart_code(ret)))
+		ret = -EINTR;
+	else if (ret == IOU_DONE && unlikely(io_restart_code(req->cqe.res)))
+		req->cqe.res = -EINTR;
 	return ret;
 }
 
@@ -379,7 +470,7 @@ static bool io_file_is_reg(struct file *file)
 }
 
 /* The request would block: hand it to the submitter's worker pool. */
-static void io_queue_async(struct io_kiocb *req)
+void io_req_queue_async(struct io_kiocb *req)
 {
 	const struct io_op_def *def = &io_op_defs[req->opcode];
 	struct io_uring_task *tctx = current->io_uring;
@@ -406,91 +497,59 @@ static void io_queue_async(struct io_kiocb *req)
 		req->flags |= REQ_F_CREDS;
 	}
 	/* one reference for the pool, one for whoever completes it */
-	req->flags |= REQ_F_REFCOUNT | REQ_F_INFLIGHT;
-	atomic_set(&req->refs, 2);
-	atomic_inc(&tctx->inflight);
+	if (req->flags & REQ_F_REFCOUNT) {
+		atomic_inc(&req->refs);
+	} else {
+		req->flags |= REQ_F_REFCOUNT;
+		atomic_set(&req->refs, 2);
+	}
+	io_req_mark_inflight(req);
 	io_wq_enqueue(wq, &req->work);
 }
 
-/* Up to two wait queues a file's ->poll() registers (pipes use two). */
-struct io_ready_wait {
-	poll_table		pt;
-	int			nr;
-	wait_queue_head_t	*head[2];
-	wait_queue_entry_t	entry[2];
-};
-
-static void io_ready_queue_proc(struct file *file, wait_queue_head_t *head,
-				poll_table *pt)
+/* Would blocking on this request's file be better done by polling it? */
+static bool io_req_pollable(struct io_kiocb *req)
 {
-	struct io_ready_wait *rw = container_of(pt, struct io_ready_wait, pt);
+	const struct io_op_def *def = &io_op_defs[req->opcode];
 
-	if (rw->nr == ARRAY_SIZE(rw->head))
-		return;
-	init_waitqueue_entry(&rw->entry[rw->nr], current);
-	add_wait_queue(head, &rw->entry[rw->nr]);
-	rw->head[rw->nr++] = head;
+	return (def->pollin || def->pollout) && req->file &&
+	       file_can_poll(req->file) && !(req->flags & REQ_F_NOWAIT);
 }
 
 /*
- * A worker found a pollable file not ready (an O_NONBLOCK pipe, say):
- * sleep until it is, or until the request is cancelled (-EINTR).
+ * Run a request in a worker. One on a file that can tell when it is ready
+ * (a pipe, a socket) is tried without blocking and then waits by polling,
+ * so that it does not keep the worker; the poll owns it from then on.
  */
-static int io_wait_ready(struct io_kiocb *req)
-{
-	const struct io_op_def *def = &io_op_defs[req->opcode];
-	__poll_t want = EPOLLERR | EPOLLHUP;
-	struct io_ready_wait rw = { .nr = 0 };
-	int i, ret = 0;
-
-	if (!req->file || !file_can_poll(req->file) ||
-	    !(def->pollin || def->pollout))
-		return -EAGAIN;
-	if (def->pollin)
-		want |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
-	if (def->pollout)
-		want |= EPOLLOUT | EPOLLWRNORM;
-	init_poll_funcptr(&rw.pt, io_ready_queue_proc);
-	if (!(vfs_poll(req->file, &rw.pt) & want)) {
-		for (;;) {
-			set_current_state(TASK_INTERRUPTIBLE);
-			if (vfs_poll(req->file, NULL) & want)
-				break;
-			if (signal_pending(current)) {
-				ret = -EINTR;
-				break;
-			}
-			schedule();
-		}
-		__set_current_state(TASK_RUNNING);
-	}
-	for (i = 0; i < rw.nr; i++)
-		remove_wait_queue(rw.head[i], &rw.entry[i]);
-	return ret;
-}
-
 static void io_wq_run_req(struct io_wq_work *work)
 {
 	struct io_kiocb *req = io_req_of_work(work);
+	struct io_ring_ctx *ctx = req->ctx;
 	unsigned int issue_flags;
-	int ret = -ECANCELED;
+	int ret = -ECANCELED, tries = 0, polled;
 
-	issue_flags = io_issue_flags(req->ctx) & ~IO_URING_F_NONBLOCK;
+	issue_flags = io_issue_flags(ctx) & ~IO_URING_F_NONBLOCK;
 	issue_flags |= IO_URING_F_UNLOCKED | IO_URING_F_IOWQ;
 	while (!(work->flags & IO_WQ_WORK_CANCEL)) {
+		if (io_req_pollable(req) && tries++ < 3) {
+			ret = io_issue(req, issue_flags | IO_URING_F_NONBLOCK);
+			if (ret != -EAGAIN)
+				break;
+			mutex_lock(&ctx->uring_lock);
+			polled = io_poll_wait_ready(req);
+			mutex_unlock(&ctx->uring_lock);
+			if (polled > 0)
+				return;
+			/* not pollable after all: block */
+			if (polled < 0)
+				tries = 3;
+			continue;
+		}
 		ret = io_issue(req, issue_flags);
-		if (ret != -EAGAIN || (req->flags & REQ_F_NOWAIT))
-			break;
-		ret = io_wait_ready(req);
-		if (ret)
-			break;
+		break;
 	}
 	if (ret == -EINTR && (work->flags & IO_WQ_WORK_CANCEL))
 		ret = -ECANCELED;
-	/* an interrupted wait is a cancellation the application asked for */
-	if (ret == -ERESTARTSYS || ret == -ERESTARTNOINTR ||
-	    ret == -ERESTARTNOHAND || ret == -ERESTART_RESTARTBLOCK)
-		ret = -EINTR;
 	io_issue_done(req, ret);
 }
 
@@ -513,24 +572,72 @@ const struct io_wq_ops io_req_wq_ops = {
 	.cancel	= io_wq_cancel_req,
 };
 
-static void io_queue_req(struct io_kiocb *req)
+/*
+ * @req is about to be issued and a linked timeout follows it: start the
+ * timeout first, so that it runs whatever @req does. @req becomes
+ * reference counted, so that the timeout can hold it while cancelling.
+ */
+static void io_link_arm_guard(struct io_kiocb *req)
 {
+	struct io_ring_ctx *ctx = req->ctx;
+	struct io_kiocb *guard = req->link;
 	int ret;
 
+	req->flags |= REQ_F_REFCOUNT | REQ_F_GUARDED;
+	atomic_set(&req->refs, 1);
+	spin_lock(&ctx->link_lock);
+	guard->guarded = req;
+	spin_unlock(&ctx->link_lock);
+	ret = io_issue(guard, io_issue_flags(ctx));
+	if (likely(ret == IOU_QUEUED))
+		return;
+	/* it could not start: it completes now, and @req goes unwatched */
+	spin_lock(&ctx->link_lock);
+	req->link = guard->link;
+	guard->link = NULL;
+	guard->guarded = NULL;
+	spin_unlock(&ctx->link_lock);
+	io_issue_done(guard, ret);
+}
+
+static void io_queue_req(struct io_kiocb *req)
+{
 	/* a chain whose assembly failed runs no request at all */
 	if (unlikely(req->flags & REQ_F_FAILED)) {
 		io_fail_chain(req);
 		return;
 	}
+	if (unlikely(req->link) && io_op_defs[req->link->opcode].guard)
+		io_link_arm_guard(req);
 
 	if (unlikely(req->flags & IOSQE_ASYNC) ||
 	    io_op_defs[req->opcode].always_async) {
-		io_queue_async(req);
+		io_req_queue_async(req);
 		return;
 	}
+	io_req_run(req);
+}
+
+/**
+ * io_req_run - issue @req now, with uring_lock held
+ *
+ * What would block waits for readiness (fast poll) if its file can say
+ * when it is ready, and goes to the worker pool otherwise.
+ */
+void io_req_run(struct io_kiocb *req)
+{
+	int ret, tries = 0;
+
+again:
 	ret = io_issue(req, io_issue_flags(req->ctx));
 	if (unlikely(ret == -EAGAIN) && !(req->flags & REQ_F_NOWAIT)) {
-		io_queue_async(req);
+		ret = io_poll_wait_ready(req);
+		if (ret > 0)
+			return;
+		/* ready by now: try again, but a file that lies gets a worker */
+		if (!ret && tries++ < 2)
+			goto again;
+		io_req_queue_async(req);
 		return;
 	}
 	/* its completion runs as our task work, so req is still ours here */
@@ -548,13 +655,173 @@ void io_req_mark_inflight(struct io_kiocb *req)
 	}
 }
 
+/*
+ * IOSQE_IO_DRAIN: a drained request (a chain, through its head) starts
+ * only once every request submitted before it has completed. While one
+ * waits, requests submitted after it wait behind it on ctx->drain_list,
+ * in order; those without the flag go as soon as they reach the front.
+ *
+ * ctx->nr_pending counts requests from submission to their CQE, and
+ * ctx->nr_drained those on the list, so the head of the list may go when
+ * the two are equal. Completions check that (io_drain_kick()) and queue
+ * a flush to the submitter, which issues what may go under uring_lock.
+ */
+static unsigned int io_chain_len(struct io_kiocb *req)
+{
+	unsigned int len = 0;
+
+	for (; req; req = req->link)
+		len++;
+	return len;
+}
+
+static void io_drain_flush_tw(struct io_kiocb *req, unsigned int issue_flags);
+
+/* Called under drain_lock: queue a flush if the front may go. */
+static void __io_drain_kick(struct io_ring_ctx *ctx)
+{
+	struct io_kiocb *first;
+
+	if (ctx->drain_kicked || list_empty(&ctx->drain_list))
+		return;
+	first = list_first_entry(&ctx->drain_list, struct io_kiocb, drain_node);
+	if ((first->flags & IOSQE_IO_DRAIN) &&
+	    atomic_read(&ctx->nr_pending) != ctx->nr_drained)
+		return;
+	ctx->drain_kicked = true;
+	io_req_queue_tw(first, io_drain_flush_tw);
+}
+
+static void io_drain_kick(struct io_ring_ctx *ctx)
+{
+	spin_lock(&ctx->drain_lock);
+	__io_drain_kick(ctx);
+	spin_unlock(&ctx->drain_lock);
+}
+
+/* Returns true if @req, a chain head, has to wait on ctx->drain_list. */
+static bool io_drain_hold(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	unsigned int len = io_chain_len(req);
+	bool hold;
+
+	spin_lock(&ctx->drain_lock);
+	hold = !list_empty(&ctx->drain_list) ||
+	       ((req->flags & IOSQE_IO_DRAIN) &&
+		atomic_read(&ctx->nr_pending) != len);
+	if (hold) {
+		list_add_tail(&req->drain_node, &ctx->drain_list);
+		ctx->nr_drained += len;
+		WRITE_ONCE(ctx->drain_active, true);
+		/* a completion that missed drain_active must not be lost */
+		smp_mb();
+		__io_drain_kick(ctx);
+		io_req_mark_inflight(req);
+	}
+	spin_unlock(&ctx->drain_lock);
+	return hold;
+}
+
+/* Take the front of the drain list if it may go. */
+static struct io_kiocb *io_drain_pop(struct io_ring_ctx *ctx)
+{
+	struct io_kiocb *first;
+
+	spin_lock(&ctx->drain_lock);
+	first = list_first_entry_or_null(&ctx->drain_list, struct io_kiocb,
+					 drain_node);
+	if (first && (first->flags & IOSQE_IO_DRAIN) &&
+	    atomic_read(&ctx->nr_pending) != ctx->nr_drained)
+		first = NULL;
+	if (first) {
+		list_del(&first->drain_node);
+		ctx->nr_drained -= io_chain_len(first);
+	} else {
+		ctx->drain_kicked = false;
+		if (list_empty(&ctx->drain_list))
+			WRITE_ONCE(ctx->drain_active, false);
+	}
+	spin_unlock(&ctx->drain_lock);
+	return first;
+}
+
+static void io_drain_flush_tw(struct io_kiocb *req, unsigned int issue_flags)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	struct io_kiocb *first;
+
+	mutex_lock(&ctx->uring_lock);
+	while ((first = io_drain_pop(ctx))) {
+		if (unlikely(issue_flags & IO_URING_F_TASK_DEAD))
+			io_fail_chain(first);
+		else if (first->task != current)
+			io_req_queue_tw(first, io_req_issue_tw);
+		else
+			io_queue_req(first);
+	}
+	mutex_unlock(&ctx->uring_lock);
+}
+
+/* Ring teardown or task exit: fail what waits (of @task, if set). */
+void io_drain_cancel(struct io_ring_ctx *ctx, struct task_struct *task)
+{
+	struct io_kiocb *req, *tmp;
+	LIST_HEAD(dropped);
+
+	spin_lock(&ctx->drain_lock);
+	list_for_each_entry_safe(req, tmp, &ctx->drain_list, drain_node) {
+		if (task && req->task != task)
+			continue;
+		list_move_tail(&req->drain_node, &dropped);
+		ctx->nr_drained -= io_chain_len(req);
+	}
+	spin_unlock(&ctx->drain_lock);
+	list_for_each_entry_safe(req, tmp, &dropped, drain_node)
+		io_fail_chain(req);
+}
+
+/* Queue a chain head, unless it must wait behind earlier requests. */
+static void io_submit_queue(struct io_kiocb *req)
+{
+	if (unlikely(READ_ONCE(req->ctx->drain_active) ||
+		     (req->flags & IOSQE_IO_DRAIN)) && io_drain_hold(req))
+		return;
+	io_queue_req(req);
+}
+
+/* @req waits for an event; @cancel can stop it. Marks it in flight. */
+void io_req_park(struct io_kiocb *req, int (*cancel)(struct io_kiocb *req))
+{
+	lockdep_assert_held(&req->ctx->uring_lock);
+	req->park_cancel = cancel;
+	req->flags |= REQ_F_PARKED;
+	list_add_tail(&req->park_node, &req->ctx->parked);
+	io_req_mark_inflight(req);
+}
+
+void io_req_unpark(struct io_kiocb *req)
+{
+	lockdep_assert_held(&req->ctx->uring_lock);
+	if (req->flags & REQ_F_PARKED) {
+		list_del(&req->park_node);
+		req->flags &= ~REQ_F_PARKED;
+	}
+}
+
 /* Add @req to the chain being assembled, starting one if needed. */
 static void io_link_append(struct io_ring_ctx *ctx, struct io_kiocb *req)
 {
-	if (ctx->link_head)
+	if (ctx->link_head) {
 		ctx->link_last->link = req;
-	else
+		/* a drained member drains its chain, and the next SQE too */
+		if (unlikely(req->flags & IOSQE_IO_DRAIN)) {
+			ctx->link_head->flags |= IOSQE_IO_DRAIN;
+			ctx->drain_next = true;
+		}
+	} else {
 		ctx->link_head = req;
+	}
 	ctx->link_last = req;
 }
 
@@ -566,7 +833,7 @@ static void io_link_flush(struct io_ring_ctx *ctx)
 	ctx->link_head = NULL;
 	ctx->link_last = NULL;
 	if (head)
-		io_queue_req(head);
+		io_submit_queue(head);
 }
 
 /*
@@ -601,8 +868,12 @@ static bool io_submit_one(struct io_ring_ctx *ctx, struct io_kiocb *req,
 
 	if (unlikely(ret))
 		return io_submit_failed(ctx, req, ret);
+	if (unlikely(ctx->drain_next) && !ctx->link_head) {
+		req->flags |= IOSQE_IO_DRAIN;
+		ctx->drain_next = false;
+	}
 	if (likely(!ctx->link_head && !(req->flags & IOSQE_LINKED))) {
-		io_queue_req(req);
+		io_submit_queue(req);
 		return true;
 	}
 	io_link_append(ctx, req);

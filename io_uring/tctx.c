@@ -39,6 +39,8 @@ static struct io_uring_task *io_tctx_alloc(void)
 	xa_init(&tctx->rings);
 	atomic_set(&tctx->inflight, 0);
 	init_waitqueue_head(&tctx->wait);
+	init_llist_head(&tctx->tw_list);
+	init_task_work(&tctx->tw_cb, io_tctx_run_tw);
 	return tctx;
 }
 
@@ -150,14 +152,20 @@ struct io_wq *io_tctx_wq(struct io_uring_task *tctx, unsigned int bounded)
 	return wq;
 }
 
-static bool io_work_of_ctx(struct io_wq_work *work, void *data)
+/**
+ * io_tctx_cancel_work - cancel @ctx's work in the pool of every task
+ * that submitted to it
+ * @match: picks the work to cancel; it only sees @ctx's work
+ * @all: every match, or stop at the first
+ *
+ * Return: the best outcome, IO_WQ_CANCEL_OK before _RUNNING before
+ * _NOTFOUND.
+ */
+enum io_wq_cancel io_tctx_cancel_work(struct io_ring_ctx *ctx,
+				      io_wq_match_fn *match, void *data,
+				      bool all, unsigned int *nr_pending)
 {
-	return io_req_of_work(work)->ctx == data;
-}
-
-/* Ring teardown: cancel the ring's work queued in any task's pool. */
-void io_tctx_cancel_ctx(struct io_ring_ctx *ctx)
-{
+	enum io_wq_cancel ret = IO_WQ_CANCEL_NOTFOUND, one;
 	struct io_tctx_node *node;
 
 	mutex_lock(&io_tctx_lock);
@@ -165,10 +173,15 @@ void io_tctx_cancel_ctx(struct io_ring_ctx *ctx)
 		struct io_wq *wq = READ_ONCE(node->task->io_uring->io_wq);
 
 		/* the task detaches under io_tctx_lock before freeing its pool */
-		if (wq)
-			io_wq_cancel(wq, io_work_of_ctx, ctx, true);
+		if (!wq)
+			continue;
+		one = io_wq_cancel(wq, match, data, all, nr_pending);
+		ret = min(ret, one);
+		if (!all && one != IO_WQ_CANCEL_NOTFOUND)
+			break;
 	}
 	mutex_unlock(&io_tctx_lock);
+	return ret;
 }
 
 /* Ring teardown, once no request is left: forget the tasks. */
@@ -199,6 +212,29 @@ static void io_tctx_detach_all(struct io_uring_task *tctx)
 	}
 }
 
+/* Cancel what the task left parked or held back in the rings it used. */
+static void io_tctx_cancel_parked(struct io_uring_task *tctx)
+{
+	struct io_tctx_node *node;
+	unsigned long index;
+
+	xa_for_each(&tctx->rings, index, node) {
+		struct io_ring_ctx *ctx;
+
+		/* a ring being freed has cancelled everything itself */
+		mutex_lock(&io_tctx_lock);
+		ctx = node->ctx;
+		if (ctx && !percpu_ref_tryget(&ctx->refs))
+			ctx = NULL;
+		mutex_unlock(&io_tctx_lock);
+		if (!ctx)
+			continue;
+		io_drain_cancel(ctx, current);
+		io_cancel_parked_all(ctx, current);
+		percpu_ref_put(&ctx->refs);
+	}
+}
+
 /*
  * Exit (@cancel_all false) and exec (@cancel_all true) stop the task's
  * worker pool, which cancels what is queued and interrupts what runs, and
@@ -212,13 +248,19 @@ void __io_uring_cancel(bool cancel_all)
 
 	io_uring_unreg_ringfd();
 	if (wq) {
-		/* ring teardown reaches the pool through io_tctx_lock */
+		/* others reach the pool under io_tctx_lock: it is ours now */
+		mutex_lock(&io_tctx_lock);
 		WRITE_ONCE(tctx->io_wq, NULL);
-		io_tctx_detach_all(tctx);
+		mutex_unlock(&io_tctx_lock);
 		io_wq_exit(wq);
 	}
-	/* our requests' completions may be queued as our own task work */
+	/*
+	 * No worker can park a request any more. Cancel what waits, again
+	 * while we wait (a chain may park its next request), and run our
+	 * task work, where our requests' completions are queued.
+	 */
 	while (atomic_read(&tctx->inflight)) {
+		io_tctx_cancel_parked(tctx);
 		io_run_task_work();
 		wait_event_timeout(tctx->wait, !atomic_read(&tctx->inflight),
 				   HZ / 10);

@@ -2,6 +2,9 @@
 #ifndef IO_URING_TCTX_H
 #define IO_URING_TCTX_H
 
+#include <linux/llist.h>
+#include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/xarray.h>
 
 struct cpumask;
@@ -28,6 +31,9 @@ struct io_uring_task {
 	 */
 	atomic_t		inflight;
 	wait_queue_head_t	wait;
+	/* request callbacks to run in this task, newest first; see tw.c */
+	struct llist_head	tw_list;
+	struct callback_head	tw_cb;
 	/* IORING_REGISTER_RING_FDS: rings usable without an fd lookup */
 	struct file		*registered_rings[IO_RINGFD_REG_MAX];
 };
@@ -40,8 +46,11 @@ struct io_tctx_node {
 };
 
 int io_tctx_attach(struct io_ring_ctx *ctx);
+void io_tctx_run_tw(struct callback_head *cb);
 struct io_wq *io_tctx_wq(struct io_uring_task *tctx, unsigned int bounded);
-void io_tctx_cancel_ctx(struct io_ring_ctx *ctx);
+enum io_wq_cancel io_tctx_cancel_work(struct io_ring_ctx *ctx,
+				      io_wq_match_fn *match, void *data,
+				      bool all, unsigned int *nr_pending);
 void io_tctx_ring_gone(struct io_ring_ctx *ctx);
 int io_ringfd_register(struct io_ring_ctx *ctx, void __user *arg,
 		       unsigned int nr_args);

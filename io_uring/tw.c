@@ -2,34 +2,45 @@
 /*
  * Running request callbacks in the submitter's context.
  *
- * Completions that happen elsewhere (an interrupt, another task) often
- * need the submitter: to touch its memory, or simply to keep completion
- * work on the task that asked for it. They queue a callback with
- * io_req_queue_tw(). How the submitter learns about it is fixed at setup:
+ * Completions that happen elsewhere (an interrupt, a wake-up, another
+ * task) often need the submitter: to touch its memory, or simply to keep
+ * completion work on the task that asked for it. They queue a callback
+ * with io_req_queue_tw(). Callbacks go on the task's tw_list and one
+ * task_work runs them all, oldest first, so CQEs keep the order in which
+ * requests finished. How the submitter learns about them is fixed at
+ * setup:
  *
- *  - default:        task_work with a signal, which interrupts it at once;
- *  - COOP_TASKRUN:   task_work without an IPI, run at its next kernel entry;
- *  - DEFER_TASKRUN:  task_work without any notification, run only when it
- *                    waits for completions in io_uring_enter(); the waiter
- *                    is woken through the CQ wait queue.
+ *  - default:        a signal-like notification that interrupts it;
+ *  - COOP_TASKRUN:   no IPI, they run at its next kernel entry;
+ *  - DEFER_TASKRUN:  no notification, they run when it waits for
+ *                    completions in io_uring_enter(), woken through the
+ *                    CQ wait queue.
  *
- * If the task is exiting and can take no more task_work, the callback
- * runs from the ring's fallback work with IO_URING_F_TASK_DEAD.
+ * If the task is exiting and takes no more task_work, the callbacks run
+ * from each ring's fallback work with IO_URING_F_TASK_DEAD.
  */
 #include <linux/io_uring.h>
 #include <linux/sched/signal.h>
 #include <linux/task_work.h>
 
 #include "io_uring.h"
+#include "tctx.h"
 
-static void io_req_tw_run(struct callback_head *cb)
+/* The task_work of a task's io_uring state: run what was queued. */
+void io_tctx_run_tw(struct callback_head *cb)
 {
-	struct io_kiocb *req = container_of(cb, struct io_kiocb, task_work);
+	struct io_uring_task *tctx = container_of(cb, struct io_uring_task,
+						  tw_cb);
+	struct llist_node *node = llist_del_all(&tctx->tw_list);
 	unsigned int flags = 0;
+	struct io_kiocb *req, *tmp;
 
 	if (unlikely(current->flags & PF_EXITING))
 		flags |= IO_URING_F_TASK_DEAD;
-	req->tw_fn(req, flags);
+	/* a callback may queue its request again: read next first */
+	node = llist_reverse_order(node);
+	llist_for_each_entry_safe(req, tmp, node, tw_node)
+		req->tw_fn(req, flags);
 }
 
 void io_fallback_work(struct work_struct *work)
@@ -39,8 +50,24 @@ void io_fallback_work(struct work_struct *work)
 	struct llist_node *node = llist_del_all(&ctx->fallback_llist);
 	struct io_kiocb *req, *tmp;
 
-	llist_for_each_entry_safe(req, tmp, node, fallback_node)
+	node = llist_reverse_order(node);
+	llist_for_each_entry_safe(req, tmp, node, tw_node)
 		req->tw_fn(req, IO_URING_F_TASK_DEAD);
+}
+
+/* The task is past running task_work: hand its callbacks to the rings. */
+static void io_tw_fallback(struct io_uring_task *tctx)
+{
+	struct llist_node *node = llist_del_all(&tctx->tw_list);
+	struct io_kiocb *req, *tmp;
+
+	node = llist_reverse_order(node);
+	llist_for_each_entry_safe(req, tmp, node, tw_node) {
+		struct io_ring_ctx *ctx = req->ctx;
+
+		if (llist_add(&req->tw_node, &ctx->fallback_llist))
+			queue_work(system_unbound_wq, &ctx->fallback_work);
+	}
 }
 
 static enum task_work_notify_mode io_tw_notify(struct io_ring_ctx *ctx)
@@ -52,20 +79,29 @@ static enum task_work_notify_mode io_tw_notify(struct io_ring_ctx *ctx)
 	return TWA_SIGNAL;
 }
 
+/**
+ * io_req_queue_tw - run @fn on @req in the submitter's context
+ *
+ * May be called from any context, interrupts included. A request is
+ * queued at most once at a time: its owner guarantees that.
+ */
 void io_req_queue_tw(struct io_kiocb *req, io_tw_fn fn)
 {
+	struct io_uring_task *tctx = req->task->io_uring;
 	struct io_ring_ctx *ctx = req->ctx;
+	enum task_work_notify_mode notify = io_tw_notify(ctx);
 
 	req->tw_fn = fn;
-	init_task_work(&req->task_work, io_req_tw_run);
-	if (likely(!task_work_add(req->task, &req->task_work,
-				  io_tw_notify(ctx)))) {
-		if (ctx->flags & IORING_SETUP_DEFER_TASKRUN)
-			wake_up_all(&ctx->cq_wait);
+	if (!llist_add(&req->tw_node, &tctx->tw_list)) {
+		/* queued already, maybe by a ring that does not notify */
+		if (notify == TWA_SIGNAL)
+			set_notify_signal(req->task);
+	} else if (unlikely(task_work_add(req->task, &tctx->tw_cb, notify))) {
+		io_tw_fallback(tctx);
 		return;
 	}
-	if (llist_add(&req->fallback_node, &ctx->fallback_llist))
-		queue_work(system_unbound_wq, &ctx->fallback_work);
+	if (notify == TWA_NONE)
+		wake_up_all(&ctx->cq_wait);
 }
 
 /* Run pending task work of current, if any. Returns true if some ran. */

@@ -32,28 +32,21 @@ void io_uring_cmd_done(struct io_uring_cmd *cmd, ssize_t ret, u64 res2,
 }
 EXPORT_SYMBOL_GPL(io_uring_cmd_done);
 
-static void io_uring_cmd_task_work(struct callback_head *cb)
+static void io_uring_cmd_task_work(struct io_kiocb *req,
+				   unsigned int issue_flags)
 {
-	struct io_kiocb *req = container_of(cb, struct io_kiocb, task_work);
 	struct io_uring_cmd *cmd = io_kiocb_to_cmd(req, struct io_uring_cmd);
-	unsigned int flags = 0;
 
-	if (current->flags & PF_EXITING)
-		flags |= IO_URING_F_TASK_DEAD;
-	cmd->task_work_cb(cmd, flags);
+	cmd->task_work_cb(cmd, issue_flags);
 }
 
 void __io_uring_cmd_do_in_task(struct io_uring_cmd *cmd,
 			       void (*task_work_cb)(struct io_uring_cmd *, unsigned int),
 			       unsigned int flags)
 {
-	struct io_kiocb *req = cmd_to_io_kiocb(cmd);
-
 	cmd->task_work_cb = task_work_cb;
-	init_task_work(&req->task_work, io_uring_cmd_task_work);
-	/* the submitter is gone: let the driver see that and clean up */
-	if (task_work_add(req->task, &req->task_work, TWA_SIGNAL))
-		task_work_cb(cmd, IO_URING_F_TASK_DEAD);
+	/* a gone submitter: the driver sees IO_URING_F_TASK_DEAD */
+	io_req_queue_tw(cmd_to_io_kiocb(cmd), io_uring_cmd_task_work);
 }
 EXPORT_SYMBOL_GPL(__io_uring_cmd_do_in_task);
 
