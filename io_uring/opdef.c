@@ -12,6 +12,13 @@
 #include "openclose.h"
 #include "fs.h"
 #include "rw.h"
+#include "poll.h"
+#include "timeout.h"
+#include "cancel.h"
+#include "msg_ring.h"
+#include "epoll.h"
+#include "futex.h"
+#include "waitid.h"
 
 const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	[IORING_OP_NOP] = {
@@ -68,8 +75,20 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 		.pollout		= 1,
 		.ioprio			= 1,
 	},
-	[IORING_OP_POLL_ADD]		= { .name = "POLL_ADD" },
-	[IORING_OP_POLL_REMOVE]		= { .name = "POLL_REMOVE" },
+	[IORING_OP_POLL_ADD] = {
+		.name			= "POLL_ADD",
+		.prep			= io_poll_add_prep,
+		.issue			= io_poll_add,
+		.needs_file		= 1,
+		.unbound_nonreg_file	= 1,
+		.audit_skip		= 1,
+	},
+	[IORING_OP_POLL_REMOVE] = {
+		.name			= "POLL_REMOVE",
+		.prep			= io_poll_remove_prep,
+		.issue			= io_poll_remove,
+		.audit_skip		= 1,
+	},
 	[IORING_OP_SYNC_FILE_RANGE] = {
 		.name			= "SYNC_FILE_RANGE",
 		.prep			= io_sfr_prep,
@@ -79,11 +98,32 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_SENDMSG]		= { .name = "SENDMSG" },
 	[IORING_OP_RECVMSG]		= { .name = "RECVMSG" },
-	[IORING_OP_TIMEOUT]		= { .name = "TIMEOUT" },
-	[IORING_OP_TIMEOUT_REMOVE]	= { .name = "TIMEOUT_REMOVE" },
+	[IORING_OP_TIMEOUT] = {
+		.name			= "TIMEOUT",
+		.prep			= io_timeout_prep,
+		.issue			= io_timeout,
+		.audit_skip		= 1,
+	},
+	[IORING_OP_TIMEOUT_REMOVE] = {
+		.name			= "TIMEOUT_REMOVE",
+		.prep			= io_timeout_remove_prep,
+		.issue			= io_timeout_remove,
+		.audit_skip		= 1,
+	},
 	[IORING_OP_ACCEPT]		= { .name = "ACCEPT" },
-	[IORING_OP_ASYNC_CANCEL]	= { .name = "ASYNC_CANCEL" },
-	[IORING_OP_LINK_TIMEOUT]	= { .name = "LINK_TIMEOUT" },
+	[IORING_OP_ASYNC_CANCEL] = {
+		.name			= "ASYNC_CANCEL",
+		.prep			= io_async_cancel_prep,
+		.issue			= io_async_cancel,
+		.audit_skip		= 1,
+	},
+	[IORING_OP_LINK_TIMEOUT] = {
+		.name			= "LINK_TIMEOUT",
+		.prep			= io_link_timeout_prep,
+		.issue			= io_link_timeout,
+		.audit_skip		= 1,
+		.guard			= 1,
+	},
 	[IORING_OP_CONNECT]		= { .name = "CONNECT" },
 	[IORING_OP_FALLOCATE] = {
 		.name			= "FALLOCATE",
@@ -156,7 +196,15 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 		.issue			= io_openat,
 		.cleanup		= io_open_cleanup,
 	},
-	[IORING_OP_EPOLL_CTL]		= { .name = "EPOLL" },
+	[IORING_OP_EPOLL_CTL] = {
+		.name			= "EPOLL",
+#ifdef CONFIG_EPOLL
+		.prep			= io_epoll_ctl_prep,
+		.issue			= io_epoll_ctl,
+#endif
+		.unbound_nonreg_file	= 1,
+		.audit_skip		= 1,
+	},
 	[IORING_OP_SPLICE]		= { .name = "SPLICE" },
 	[IORING_OP_PROVIDE_BUFFERS]	= { .name = "PROVIDE_BUFFERS" },
 	[IORING_OP_REMOVE_BUFFERS]	= { .name = "REMOVE_BUFFERS" },
@@ -167,7 +215,13 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	[IORING_OP_MKDIRAT]		= { .name = "MKDIRAT" },
 	[IORING_OP_SYMLINKAT]		= { .name = "SYMLINKAT" },
 	[IORING_OP_LINKAT]		= { .name = "LINKAT" },
-	[IORING_OP_MSG_RING]		= { .name = "MSG_RING" },
+	[IORING_OP_MSG_RING] = {
+		.name			= "MSG_RING",
+		.prep			= io_msg_ring_prep,
+		.issue			= io_msg_ring,
+		.needs_file		= 1,
+		.iopoll			= 1,
+	},
 	[IORING_OP_FSETXATTR]		= { .name = "FSETXATTR" },
 	[IORING_OP_SETXATTR]		= { .name = "SETXATTR" },
 	[IORING_OP_FGETXATTR]		= { .name = "FGETXATTR" },
@@ -177,10 +231,33 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	[IORING_OP_SEND_ZC]		= { .name = "SEND_ZC" },
 	[IORING_OP_SENDMSG_ZC]		= { .name = "SENDMSG_ZC" },
 	[IORING_OP_READ_MULTISHOT]	= { .name = "READ_MULTISHOT" },
-	[IORING_OP_WAITID]		= { .name = "WAITID" },
-	[IORING_OP_FUTEX_WAIT]		= { .name = "FUTEX_WAIT" },
-	[IORING_OP_FUTEX_WAKE]		= { .name = "FUTEX_WAKE" },
-	[IORING_OP_FUTEX_WAITV]		= { .name = "FUTEX_WAITV" },
+	[IORING_OP_WAITID] = {
+		.name			= "WAITID",
+		.prep			= io_waitid_prep,
+		.issue			= io_waitid,
+		.cleanup		= io_waitid_cleanup,
+	},
+	[IORING_OP_FUTEX_WAIT] = {
+		.name			= "FUTEX_WAIT",
+#ifdef CONFIG_FUTEX
+		.prep			= io_futex_prep,
+		.issue			= io_futex_wait,
+#endif
+	},
+	[IORING_OP_FUTEX_WAKE] = {
+		.name			= "FUTEX_WAKE",
+#ifdef CONFIG_FUTEX
+		.prep			= io_futex_prep,
+		.issue			= io_futex_wake,
+#endif
+	},
+	[IORING_OP_FUTEX_WAITV] = {
+		.name			= "FUTEX_WAITV",
+#ifdef CONFIG_FUTEX
+		.prep			= io_futexv_prep,
+		.issue			= io_futexv_wait,
+#endif
+	},
 	[IORING_OP_FIXED_FD_INSTALL] = {
 		.name			= "FIXED_FD_INSTALL",
 		.prep			= io_fixed_fd_install_prep,
