@@ -353,4 +353,44 @@ static inline int ring_pop_cqe(struct test_ring *r, struct io_uring_cqe *out,
 	return 0;
 }
 
+/*
+ * Whether the kernel implements @opcode, per IORING_REGISTER_PROBE on a
+ * scratch ring. Tests of an opcode the kernel under test lacks SKIP and
+ * name it; they never pass silently.
+ */
+static inline bool uring_op_supported(unsigned int opcode)
+{
+	struct {
+		struct io_uring_probe probe;
+		struct io_uring_probe_op ops[256];
+	} buf;
+	struct io_uring_params p;
+	int fd, ret;
+
+	memset(&p, 0, sizeof(p));
+	fd = io_uring_setup(1, &p);
+	if (fd < 0)
+		return false;
+	memset(&buf, 0, sizeof(buf));
+	ret = io_uring_register(fd, IORING_REGISTER_PROBE, &buf, 256);
+	close(fd);
+	if (ret < 0 || opcode > buf.probe.last_op)
+		return false;
+	return buf.probe.ops[opcode].flags & IO_URING_OP_SUPPORTED;
+}
+
+/* Whether io_uring_setup() reports @feature (IORING_FEAT_*). */
+static inline bool uring_has_feature(unsigned int feature)
+{
+	struct io_uring_params p;
+	int fd;
+
+	memset(&p, 0, sizeof(p));
+	fd = io_uring_setup(1, &p);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return p.features & feature;
+}
+
 #endif /* __SELFTEST_IO_URING_TEST_H */
