@@ -47,7 +47,10 @@ static void io_cq_fill(struct io_ring_ctx *ctx, const struct io_uring_cqe *src)
 {
 	struct io_uring_cqe *cqe = io_cqe_slot(ctx, ctx->cached_cq_tail++);
 
-	memcpy(cqe, src, sizeof(*cqe) << io_cqe32(ctx));
+	/* fixed-size copies: no call to memcpy() on the hot path */
+	*cqe = *src;
+	if (io_cqe32(ctx))
+		cqe[1] = src[1];
 }
 
 /* Make filled CQEs visible: the CQE stores come before the tail store. */
@@ -183,6 +186,24 @@ static void __io_cq_flush_overflow(struct io_ring_ctx *ctx)
 bool io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
 		 u64 extra1, u64 extra2)
 {
+	bool posted;
+
+	io_cq_lock(ctx);
+	posted = io_cq_add(ctx, user_data, res, cflags, extra1, extra2);
+	io_cq_unlock_post(ctx);
+	return posted;
+}
+
+/* Start posting CQEs: io_cq_add() them, then io_cq_unlock_post(). */
+void io_cq_lock(struct io_ring_ctx *ctx)
+{
+	spin_lock(&ctx->completion_lock);
+}
+
+/* Add one CQE; returns false if it had to be dropped for lack of memory. */
+bool io_cq_add(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
+	       u64 extra1, u64 extra2)
+{
 	struct {
 		struct io_uring_cqe cqe;
 		u64 extra[2];
@@ -190,17 +211,21 @@ bool io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
 		.cqe = { .user_data = user_data, .res = res, .flags = cflags },
 		.extra = { extra1, extra2 },
 	};
-	bool posted = true;
 
+	lockdep_assert_held(&ctx->completion_lock);
 	trace_io_uring_complete(ctx, user_data, res, cflags);
-	spin_lock(&ctx->completion_lock);
 	if (likely(!test_bit(IO_CHECK_CQ_OVERFLOW, &ctx->check_cq) &&
 		   !io_cq_full(ctx))) {
 		io_cq_fill(ctx, &c.cqe);
-	} else {
-		io_cq_overflow(ctx, &c.cqe);
-		posted = !test_bit(IO_CHECK_CQ_DROPPED, &ctx->check_cq);
+		return true;
 	}
+	io_cq_overflow(ctx, &c.cqe);
+	return !test_bit(IO_CHECK_CQ_DROPPED, &ctx->check_cq);
+}
+
+/* Make the added CQEs visible, once, and wake whoever waits for them. */
+void io_cq_unlock_post(struct io_ring_ctx *ctx)
+{
 	if (unlikely(!list_empty(&ctx->cq_watch)))
 		io_cq_watch_check(ctx);
 	io_cq_publish(ctx);
@@ -208,7 +233,6 @@ bool io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
 	io_cq_wake(ctx);
 	if (!READ_ONCE(ctx->cq_batching))
 		io_eventfd_signal(ctx);
-	return posted;
 }
 
 void io_cq_flush_overflow(struct io_ring_ctx *ctx)

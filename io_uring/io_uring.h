@@ -106,6 +106,16 @@ struct io_ring_ctx {
 		/* the link chain being assembled by io_submit_sqes() */
 		struct io_kiocb		*link_head;
 		struct io_kiocb		*link_last;
+		/*
+		 * While io_submit_sqes() runs, requests that complete in
+		 * the submitter wait here and post their CQEs together.
+		 */
+		struct task_struct	*batch_task;
+		struct io_kiocb		*batch_first;
+		struct io_kiocb		**batch_tail;
+		/* freed requests kept for the next submission */
+		struct io_kiocb		*req_cache;
+		unsigned int		req_cache_nr;
 		struct io_restrictions	restrictions;
 		bool			restricted;	/* enforce them */
 		/* IORING_REGISTER_IOWQ_MAX_WORKERS, for every submitter's pool */
@@ -236,7 +246,11 @@ struct io_kiocb {
 	atomic_t			refs;
 	/* while queued for task work, or for the fallback work */
 	io_tw_fn			tw_fn;
-	struct llist_node		tw_node;
+	union {
+		struct llist_node	tw_node;
+		/* in the submission's completion batch, or the free cache */
+		struct io_kiocb		*batch_next;
+	};
 	/* while the worker pool owns it */
 	struct io_wq_work		work;
 	/* while parked (REQ_F_PARKED): on ctx->parked, and how to cancel it */
@@ -339,6 +353,10 @@ static inline void io_req_set_fail(struct io_kiocb *req)
 /* cqe.c */
 bool io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
 		 u64 extra1, u64 extra2);
+void io_cq_lock(struct io_ring_ctx *ctx);
+bool io_cq_add(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
+	       u64 extra1, u64 extra2);
+void io_cq_unlock_post(struct io_ring_ctx *ctx);
 void io_req_complete(struct io_kiocb *req);
 void io_cq_flush_overflow(struct io_ring_ctx *ctx);
 unsigned int io_cq_ready(struct io_ring_ctx *ctx);
@@ -368,6 +386,9 @@ void io_post_cqe_remote(struct io_ring_ctx *ctx, u64 user_data, s32 res,
 int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr);
 void io_req_free(struct io_kiocb *req);
 void io_req_put(struct io_kiocb *req);
+void io_req_cache_drop(struct io_ring_ctx *ctx);
+void io_req_complete_list(struct io_ring_ctx *ctx, struct io_kiocb *req,
+			  bool recycle);
 void io_req_fail(struct io_kiocb *req, int err);
 void io_req_run(struct io_kiocb *req);
 struct io_kiocb *io_link_unguard(struct io_kiocb *guard);

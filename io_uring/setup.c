@@ -329,6 +329,8 @@ static void io_ring_exit_work(struct work_struct *work)
 	 * timer): cancel them, again and again, until every request is gone.
 	 * Each pass also catches what a completing chain started meanwhile.
 	 */
+	/* no submission can come after release: the kept requests go */
+	io_req_cache_drop(ctx);
 	do {
 		io_drain_cancel(ctx, NULL);
 		io_cancel_parked_all(ctx, NULL);

@@ -36,16 +36,60 @@ int __init io_req_cache_init(void)
 	return 0;
 }
 
+/*
+ * Requests freed at the end of a submission are kept on ctx->req_cache
+ * (under uring_lock) for the next one, up to this many. A kept request
+ * keeps its reference on ctx->refs, so reuse costs no atomic; the ring's
+ * exit work drops them before it waits for the references to go.
+ */
+#define IO_REQ_CACHE_MAX	128
+
+/* A request for submission, with uring_lock held. */
 static struct io_kiocb *io_req_alloc(struct io_ring_ctx *ctx)
 {
-	struct io_kiocb *req;
+	struct io_kiocb *req = ctx->req_cache;
 
+	if (req) {
+		ctx->req_cache = req->batch_next;
+		ctx->req_cache_nr--;
+		return req;
+	}
 	req = kmem_cache_alloc(io_req_cachep, GFP_KERNEL);
 	if (unlikely(!req))
 		return NULL;
 	req->ctx = ctx;
 	percpu_ref_get(&ctx->refs);
 	return req;
+}
+
+/* Keep a request that holds nothing for reuse, with uring_lock held. */
+static void io_req_recycle(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+
+	if (ctx->req_cache_nr < IO_REQ_CACHE_MAX) {
+		req->batch_next = ctx->req_cache;
+		ctx->req_cache = req;
+		ctx->req_cache_nr++;
+		return;
+	}
+	kmem_cache_free(io_req_cachep, req);
+	percpu_ref_put(&ctx->refs);
+}
+
+/* Ring teardown: free the kept requests and their references. */
+void io_req_cache_drop(struct io_ring_ctx *ctx)
+{
+	struct io_kiocb *req;
+
+	mutex_lock(&ctx->uring_lock);
+	while ((req = ctx->req_cache)) {
+		ctx->req_cache = req->batch_next;
+		kmem_cache_free(io_req_cachep, req);
+		percpu_ref_put(&ctx->refs);
+	}
+	ctx->req_cache_nr = 0;
+	mutex_unlock(&ctx->uring_lock);
 }
 
 static void io_req_uncount_inflight(struct io_kiocb *req)
@@ -57,10 +101,9 @@ static void io_req_uncount_inflight(struct io_kiocb *req)
 		wake_up_all(&tctx->wait);
 }
 
-/* Release everything the request holds; the CQE has been dealt with. */
-void io_req_free(struct io_kiocb *req)
+/* Give back everything the request holds, but not the request. */
+static void io_req_release(struct io_kiocb *req)
 {
-	struct io_ring_ctx *ctx = req->ctx;
 	const struct io_op_def *def = &io_op_defs[req->opcode];
 
 	if (def->cleanup)
@@ -76,15 +119,27 @@ void io_req_free(struct io_kiocb *req)
 	kfree(req->poll);
 	if (req->flags & REQ_F_INFLIGHT)
 		io_req_uncount_inflight(req);
+}
+
+/* Free the request; its CQE has been dealt with. */
+void io_req_free(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+
+	io_req_release(req);
 	kmem_cache_free(io_req_cachep, req);
 	percpu_ref_put(&ctx->refs);
 }
 
+static bool io_req_put_last(struct io_kiocb *req)
+{
+	return !(req->flags & REQ_F_REFCOUNT) || atomic_dec_and_test(&req->refs);
+}
+
 void io_req_put(struct io_kiocb *req)
 {
-	if ((req->flags & REQ_F_REFCOUNT) && !atomic_dec_and_test(&req->refs))
-		return;
-	io_req_free(req);
+	if (io_req_put_last(req))
+		io_req_free(req);
 }
 
 /* How many SQEs the application has queued, as far as we may trust it. */
@@ -204,7 +259,7 @@ static int io_init_req(struct io_ring_ctx *ctx, struct io_kiocb *req,
 	u8 opcode;
 	int ret;
 
-	/* every request counts until its CQE is posted, see io_req_post() */
+	/* every request counts until its CQE is posted, see io_req_posted() */
 	atomic_inc(&ctx->nr_pending);
 	opcode = READ_ONCE(sqe->opcode);
 	req->flags = READ_ONCE(sqe->flags);
@@ -255,21 +310,98 @@ static int io_init_req(struct io_ring_ctx *ctx, struct io_kiocb *req,
 }
 
 static void io_drain_kick(struct io_ring_ctx *ctx);
+static void io_req_link_done(struct io_kiocb *req);
 
-/* Post the request's one final CQE (unless skipped): it is done. */
-static void io_req_post(struct io_kiocb *req)
+static bool io_req_posts_cqe(struct io_kiocb *req)
+{
+	return !(req->flags & IOSQE_CQE_SKIP_SUCCESS) ||
+	       (req->flags & REQ_F_FAILED);
+}
+
+/* The request's final CQE is out (or skipped): it is no longer pending. */
+static void io_req_posted(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 
-	if (!(req->flags & IOSQE_CQE_SKIP_SUCCESS) ||
-	    (req->flags & REQ_F_FAILED))
-		io_post_cqe(ctx, req->cqe.user_data, req->cqe.res,
-			    req->cqe.flags, req->big_cqe[0], req->big_cqe[1]);
 	atomic_dec(&ctx->nr_pending);
 	/* pairs with the barrier in io_drain_hold() */
 	smp_mb__after_atomic();
 	if (unlikely(READ_ONCE(ctx->drain_active)))
 		io_drain_kick(ctx);
+}
+
+/* After the CQE: start or cancel the rest of the chain, drop our ref. */
+static void io_req_finish(struct io_kiocb *req, bool recycle)
+{
+	if (unlikely(req->link || (req->flags & REQ_F_GUARDED)))
+		io_req_link_done(req);
+	if (!io_req_put_last(req))
+		return;
+	if (recycle) {
+		io_req_release(req);
+		io_req_recycle(req);
+	} else {
+		io_req_free(req);
+	}
+}
+
+/*
+ * The request is done. In the submitter during io_submit_sqes(), it
+ * joins the batch whose CQEs go out together at the end; otherwise its
+ * CQE is posted now.
+ */
+static void io_req_done(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+
+	if (ctx->batch_task == current) {
+		req->batch_next = NULL;
+		*ctx->batch_tail = req;
+		ctx->batch_tail = &req->batch_next;
+		return;
+	}
+	if (io_req_posts_cqe(req))
+		io_post_cqe(ctx, req->cqe.user_data, req->cqe.res,
+			    req->cqe.flags, req->big_cqe[0], req->big_cqe[1]);
+	io_req_posted(req);
+	io_req_finish(req, false);
+}
+
+/* End of a submission: post the batch's CQEs under one lock, then finish. */
+/**
+ * io_req_complete_list - complete requests of one ring, linked through
+ * batch_next, whose results are set: their CQEs go out under one lock
+ * @recycle: uring_lock is held, freed requests may be kept for reuse
+ */
+void io_req_complete_list(struct io_ring_ctx *ctx, struct io_kiocb *req,
+			  bool recycle)
+{
+	struct io_kiocb *next;
+
+	io_cq_lock(ctx);
+	for (next = req; next; next = next->batch_next) {
+		if (io_req_posts_cqe(next))
+			io_cq_add(ctx, next->cqe.user_data, next->cqe.res,
+				  next->cqe.flags, next->big_cqe[0],
+				  next->big_cqe[1]);
+	}
+	io_cq_unlock_post(ctx);
+	for (; req; req = next) {
+		next = req->batch_next;
+		io_req_posted(req);
+		io_req_finish(req, recycle);
+	}
+}
+
+static void io_batch_flush(struct io_ring_ctx *ctx)
+{
+	struct io_kiocb *req = ctx->batch_first;
+
+	ctx->batch_task = NULL;
+	if (!req)
+		return;
+	ctx->batch_first = NULL;
+	io_req_complete_list(ctx, req, true);
 }
 
 /*
@@ -289,8 +421,7 @@ static void __io_fail_chain(struct io_kiocb *req, bool silent)
 			else
 				io_req_set_fail(req);
 		}
-		io_req_post(req);
-		io_req_put(req);
+		io_req_done(req);
 		req = next;
 	}
 }
@@ -387,13 +518,10 @@ static void io_req_link_done(struct io_kiocb *req)
 		io_req_queue_tw(next, io_req_issue_tw);
 }
 
-/* Complete @req now: post its CQE unless asked to skip it, then free it. */
+/* Complete @req: post its CQE unless asked to skip it, then free it. */
 void io_req_complete(struct io_kiocb *req)
 {
-	io_req_post(req);
-	if (unlikely(req->link || (req->flags & REQ_F_GUARDED)))
-		io_req_link_done(req);
-	io_req_put(req);
+	io_req_done(req);
 }
 
 /* Task work callback that completes a request whose result is set. */
@@ -897,6 +1025,9 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 	lockdep_assert_held(&ctx->uring_lock);
 	want = min(nr, io_sq_pending(ctx));
 	WRITE_ONCE(ctx->cq_batching, true);
+	ctx->batch_first = NULL;
+	ctx->batch_tail = &ctx->batch_first;
+	ctx->batch_task = current;
 	while (done < want) {
 		const struct io_uring_sqe *sqe;
 		struct io_kiocb *req;
@@ -908,8 +1039,7 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 		}
 		sqe = io_next_sqe(ctx);
 		if (unlikely(!sqe)) {
-			kmem_cache_free(io_req_cachep, req);
-			percpu_ref_put(&ctx->refs);
+			io_req_recycle(req);
 			break;
 		}
 		done++;
@@ -918,6 +1048,7 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 	}
 	/* a chain left open by the last SQE runs as it is */
 	io_link_flush(ctx);
+	io_batch_flush(ctx);
 	/* the release lets the application reuse the consumed SQEs */
 	smp_store_release(&ctx->rings->sq_head, ctx->cached_sq_head);
 	WRITE_ONCE(ctx->cq_batching, false);

@@ -56,9 +56,15 @@ int io_tctx_attach(struct io_ring_ctx *ctx)
 	 * naming it cannot be marked dead under us.
 	 */
 	if (likely(tctx)) {
-		node = xa_load(&tctx->rings, (unsigned long)ctx);
-		if (likely(node && node->ctx == ctx))
+		/* usually the ring we used last; a dead node has no ctx */
+		node = tctx->last_node;
+		if (likely(node && READ_ONCE(node->ctx) == ctx))
 			return 0;
+		node = xa_load(&tctx->rings, (unsigned long)ctx);
+		if (likely(node && node->ctx == ctx)) {
+			tctx->last_node = node;
+			return 0;
+		}
 	} else {
 		tctx = io_tctx_alloc();
 		if (!tctx)
@@ -85,6 +91,7 @@ int io_tctx_attach(struct io_ring_ctx *ctx)
 	node->ctx = ctx;
 	list_add(&node->ctx_node, &ctx->tctx_list);
 	mutex_unlock(&io_tctx_lock);
+	tctx->last_node = node;
 	/* a new submitter's pool honours the ring's worker limits */
 	if (tctx->io_wq && (ctx->iowq_limits[0] || ctx->iowq_limits[1])) {
 		int counts[2] = { ctx->iowq_limits[0], ctx->iowq_limits[1] };
@@ -192,7 +199,7 @@ void io_tctx_ring_gone(struct io_ring_ctx *ctx)
 	mutex_lock(&io_tctx_lock);
 	list_for_each_entry_safe(node, tmp, &ctx->tctx_list, ctx_node) {
 		list_del(&node->ctx_node);
-		node->ctx = NULL;
+		WRITE_ONCE(node->ctx, NULL);
 	}
 	mutex_unlock(&io_tctx_lock);
 }
@@ -202,6 +209,7 @@ static void io_tctx_detach_all(struct io_uring_task *tctx)
 	struct io_tctx_node *node;
 	unsigned long index;
 
+	tctx->last_node = NULL;
 	xa_for_each(&tctx->rings, index, node) {
 		mutex_lock(&io_tctx_lock);
 		if (node->ctx)

@@ -25,6 +25,8 @@ struct io_uring_task {
 	struct io_wq		*io_wq;
 	/* rings this task submitted to: ctx -> struct io_tctx_node */
 	struct xarray		rings;
+	/* the node of the ring used last, to skip the lookup */
+	struct io_tctx_node	*last_node;
 	/*
 	 * Requests of this task that left its hands (queued to a worker or
 	 * completing asynchronously). Exit waits for it to reach zero.
@@ -34,6 +36,8 @@ struct io_uring_task {
 	/* request callbacks to run in this task, newest first; see tw.c */
 	struct llist_head	tw_list;
 	struct callback_head	tw_cb;
+	/* tw_cb is queued with a signal (TWA_SIGNAL) */
+	bool			tw_signalled;
 	/* IORING_REGISTER_RING_FDS: rings usable without an fd lookup */
 	struct file		*registered_rings[IO_RINGFD_REG_MAX];
 };

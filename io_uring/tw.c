@@ -26,21 +26,63 @@
 #include "io_uring.h"
 #include "tctx.h"
 
+/*
+ * Plain completions (io_req_complete_tw) of one ring that follow each
+ * other in the task's list are gathered and posted under one lock.
+ */
+struct io_tw_batch {
+	struct io_ring_ctx	*ctx;
+	struct io_kiocb		*first;
+	struct io_kiocb		**tail;
+};
+
+static void io_tw_batch_flush(struct io_tw_batch *b)
+{
+	if (b->first)
+		io_req_complete_list(b->ctx, b->first, false);
+	b->first = NULL;
+	b->tail = &b->first;
+}
+
+static void io_tw_batch_add(struct io_tw_batch *b, struct io_kiocb *req)
+{
+	if (req->ctx != b->ctx) {
+		io_tw_batch_flush(b);
+		b->ctx = req->ctx;
+	}
+	req->batch_next = NULL;
+	*b->tail = req;
+	b->tail = &req->batch_next;
+}
+
 /* The task_work of a task's io_uring state: run what was queued. */
 void io_tctx_run_tw(struct callback_head *cb)
 {
 	struct io_uring_task *tctx = container_of(cb, struct io_uring_task,
 						  tw_cb);
-	struct llist_node *node = llist_del_all(&tctx->tw_list);
+	struct llist_node *node;
+	struct io_tw_batch batch = { .ctx = NULL };
 	unsigned int flags = 0;
 	struct io_kiocb *req, *tmp;
 
 	if (unlikely(current->flags & PF_EXITING))
 		flags |= IO_URING_F_TASK_DEAD;
+	/* before the list empties: see io_req_queue_tw() */
+	WRITE_ONCE(tctx->tw_signalled, false);
+	node = llist_del_all(&tctx->tw_list);
+	batch.tail = &batch.first;
 	/* a callback may queue its request again: read next first */
 	node = llist_reverse_order(node);
-	llist_for_each_entry_safe(req, tmp, node, tw_node)
+	llist_for_each_entry_safe(req, tmp, node, tw_node) {
+		if (req->tw_fn == io_req_complete_tw) {
+			io_tw_batch_add(&batch, req);
+			continue;
+		}
+		/* CQEs keep their order: what was gathered goes first */
+		io_tw_batch_flush(&batch);
 		req->tw_fn(req, flags);
+	}
+	io_tw_batch_flush(&batch);
 }
 
 void io_fallback_work(struct work_struct *work)
@@ -93,12 +135,21 @@ void io_req_queue_tw(struct io_kiocb *req, io_tw_fn fn)
 
 	req->tw_fn = fn;
 	if (!llist_add(&req->tw_node, &tctx->tw_list)) {
-		/* queued already, maybe by a ring that does not notify */
-		if (notify == TWA_SIGNAL)
+		/*
+		 * Queued already, maybe by a ring that does not notify. A
+		 * true tw_signalled was set in this round, since the run
+		 * clears it before it empties the list.
+		 */
+		if (notify == TWA_SIGNAL && !READ_ONCE(tctx->tw_signalled))
 			set_notify_signal(req->task);
-	} else if (unlikely(task_work_add(req->task, &tctx->tw_cb, notify))) {
-		io_tw_fallback(tctx);
-		return;
+	} else {
+		/* set before the run can start, which clears it */
+		if (notify == TWA_SIGNAL)
+			WRITE_ONCE(tctx->tw_signalled, true);
+		if (unlikely(task_work_add(req->task, &tctx->tw_cb, notify))) {
+			io_tw_fallback(tctx);
+			return;
+		}
 	}
 	if (notify == TWA_NONE)
 		wake_up_all(&ctx->cq_wait);
