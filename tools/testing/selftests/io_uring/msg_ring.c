@@ -30,7 +30,8 @@ FIXTURE_SETUP(msg)
 {
 	self->src.fd = -1;
 	self->dst.fd = -1;
-	self->pfd[0] = self->pfd[1] = -1;
+	self->pfd[0] = -1;
+	self->pfd[1] = -1;
 	if (!uring_op_supported(IORING_OP_MSG_RING))
 		SKIP(return, "IORING_OP_MSG_RING not supported");
 	ASSERT_EQ(0, ring_init_flags(&self->src, 8, 0));

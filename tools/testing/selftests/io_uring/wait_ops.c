@@ -148,7 +148,8 @@ FIXTURE_SETUP(epoll)
 {
 	self->r.fd = -1;
 	self->epfd = -1;
-	self->pfd[0] = self->pfd[1] = -1;
+	self->pfd[0] = -1;
+	self->pfd[1] = -1;
 	if (!uring_op_supported(IORING_OP_EPOLL_CTL))
 		SKIP(return, "IORING_OP_EPOLL_CTL not supported");
 	ASSERT_EQ(0, ring_init_flags(&self->r, 8, 0));
