@@ -168,12 +168,13 @@ void io_cancel_parked_all(struct io_ring_ctx *ctx, struct task_struct *task)
 	mutex_unlock(&ctx->uring_lock);
 }
 
+/* IORING_OP_ASYNC_CANCEL: what to look for, as struct io_cancel_data */
 struct io_async_cancel {
 	struct file	*file;
-	u64		user_data;
-	u32		flags;
-	s32		fd;
-	u8		opcode;
+	u64		key;		/* sqe->addr: the user_data */
+	u8		opcode;		/* sqe->len, with CANCEL_OP */
+	u32		how;		/* IORING_ASYNC_CANCEL_* */
+	int		fd;		/* sqe->fd, with CANCEL_FD */
 };
 
 int io_async_cancel_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
@@ -182,13 +183,13 @@ int io_async_cancel_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 
 	if (READ_ONCE(sqe->off) || READ_ONCE(sqe->splice_fd_in))
 		return -EINVAL;
-	c->user_data = READ_ONCE(sqe->addr);
-	c->flags = READ_ONCE(sqe->cancel_flags);
-	if (c->flags & ~IO_CANCEL_FLAGS)
+	c->key = READ_ONCE(sqe->addr);
+	c->how = READ_ONCE(sqe->cancel_flags);
+	if (c->how & ~IO_CANCEL_FLAGS)
 		return -EINVAL;
 	/* ANY matches everything: narrowing it makes no sense */
-	if ((c->flags & IORING_ASYNC_CANCEL_ANY) &&
-	    (c->flags & (IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_OP)))
+	if ((c->how & IORING_ASYNC_CANCEL_ANY) &&
+	    (c->how & (IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_OP)))
 		return -EINVAL;
 	c->fd = READ_ONCE(sqe->fd);
 	c->opcode = READ_ONCE(sqe->len);
@@ -222,23 +223,20 @@ int io_async_cancel(struct io_kiocb *req, unsigned int issue_flags)
 	struct io_async_cancel *c = io_kiocb_to_cmd(req, struct io_async_cancel);
 	struct io_ring_ctx *ctx = req->ctx;
 	struct io_cancel_data cd;
-	u32 flags = c->flags;
+	u32 flags = c->how;
 	int ret;
 
 	/* a fixed file given as the request's own file counts as FD_FIXED */
 	if (req->flags & IOSQE_FIXED_FILE)
 		flags |= IORING_ASYNC_CANCEL_FD_FIXED;
 	io_ring_lock(ctx, issue_flags);
-	ret = io_cancel_fill(&cd, ctx, flags, c->user_data, c->fd, c->opcode);
+	ret = io_cancel_fill(&cd, ctx, flags, c->key, c->fd, c->opcode);
 	if (!ret)
 		ret = io_cancel(&cd);
 	io_ring_unlock(ctx, issue_flags);
 	if (cd.file)
 		fput(cd.file);
-	if (ret < 0)
-		io_req_set_fail(req);
-	io_req_set_res(req, ret, 0);
-	return IOU_DONE;
+	return io_req_result(req, ret);
 }
 
 static int io_sync_cancel_read(struct io_uring_sync_cancel_reg *sc,

@@ -11,43 +11,40 @@
 #include "io_uring.h"
 #include "epoll.h"
 
-struct io_epoll {
+/* sqe->fd is the epoll instance, sqe->off the file, sqe->len the op */
+struct io_epoll_ctl {
 	struct file		*file;
-	int			epfd;
-	int			op;
-	int			fd;
-	struct epoll_event	event;
+	struct epoll_event	ev;
+	int			args[3];	/* epoll fd, op, target fd */
 };
 
 int io_epoll_ctl_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
-	struct io_epoll *ep = io_kiocb_to_cmd(req, struct io_epoll);
+	struct io_epoll_ctl *c = io_kiocb_to_cmd(req, struct io_epoll_ctl);
+	void __user *uev = u64_to_user_ptr(READ_ONCE(sqe->addr));
 
 	if (READ_ONCE(sqe->buf_index) || READ_ONCE(sqe->splice_fd_in))
 		return -EINVAL;
-	ep->epfd = READ_ONCE(sqe->fd);
-	ep->op = READ_ONCE(sqe->len);
-	ep->fd = READ_ONCE(sqe->off);
-	if (!ep_op_has_event(ep->op))
-		return 0;
-	if (copy_from_user(&ep->event, u64_to_user_ptr(READ_ONCE(sqe->addr)),
-			   sizeof(ep->event)))
+	c->args[0] = READ_ONCE(sqe->fd);
+	c->args[1] = READ_ONCE(sqe->len);
+	c->args[2] = READ_ONCE(sqe->off);
+	/* EPOLL_CTL_DEL reads no event */
+	if (ep_op_has_event(c->args[1]) &&
+	    copy_from_user(&c->ev, uev, sizeof(c->ev)))
 		return -EFAULT;
 	return 0;
 }
 
 int io_epoll_ctl(struct io_kiocb *req, unsigned int issue_flags)
 {
-	struct io_epoll *ep = io_kiocb_to_cmd(req, struct io_epoll);
+	struct io_epoll_ctl *c = io_kiocb_to_cmd(req, struct io_epoll_ctl);
 	bool nonblock = issue_flags & IO_URING_F_NONBLOCK;
 	int ret;
 
-	ret = do_epoll_ctl(ep->epfd, ep->op, ep->fd, &ep->event, nonblock);
+	ret = do_epoll_ctl(c->args[0], c->args[1], c->args[2], &c->ev,
+			   nonblock);
 	/* the epoll's mutex was busy: a worker will wait for it */
-	if (nonblock && ret == -EAGAIN)
+	if (ret == -EAGAIN && nonblock)
 		return -EAGAIN;
-	if (ret < 0)
-		io_req_set_fail(req);
-	io_req_set_res(req, ret, 0);
-	return IOU_DONE;
+	return io_req_result(req, ret);
 }

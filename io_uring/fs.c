@@ -147,10 +147,7 @@ int io_fadvise(struct io_kiocb *req, unsigned int issue_flags)
 	if ((issue_flags & IO_URING_F_NONBLOCK) && io_fadvise_blocks(adv->advice))
 		return -EAGAIN;
 	ret = vfs_fadvise(req->file, adv->start, adv->len, adv->advice);
-	if (ret < 0)
-		io_req_set_fail(req);
-	io_req_set_res(req, ret, 0);
-	return IOU_DONE;
+	return io_req_result(req, ret);
 }
 
 int io_madvise_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)

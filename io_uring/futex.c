@@ -158,10 +158,7 @@ int io_futex_wake(struct io_kiocb *req, unsigned int issue_flags)
 
 	/* strict: a count of zero wakes nobody (rather than one) */
 	ret = futex_wake(f->uaddr, f->flags | FLAGS_STRICT, f->val, f->mask);
-	if (ret < 0)
-		io_req_set_fail(req);
-	io_req_set_res(req, ret, 0);
-	return IOU_DONE;
+	return io_req_result(req, ret);
 }
 
 int io_futexv_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
@@ -189,38 +186,54 @@ int io_futexv_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	return futex_parse_waitv(vs, uwaitv, f->nr, io_futex_wake_fn, req);
 }
 
-int io_futexv_wait(struct io_kiocb *req, unsigned int issue_flags)
+/*
+ * Put every futex of the vector on the hash, with uring_lock held.
+ * Returns 0 once all wait, or, with all off the hash again, a positive
+ * value (*woken: the futex that was woken or differed) or an errno.
+ */
+static int io_futexv_queue(struct io_kiocb *req, int *woken)
 {
 	struct io_futex *f = io_kiocb_to_cmd(req, struct io_futex);
-	struct futex_vector *vs = req->async_data;
-	struct io_ring_ctx *ctx = req->ctx;
-	int ret, woken = -1;
+	int ret;
 
-	io_ring_lock(ctx, issue_flags);
 	/*
 	 * We own the request while we queue: a futex woken meanwhile only
-	 * counts, and we find out below, since completing it inline after
-	 * a wake-up queued its task work would complete it twice.
+	 * counts, and we find out when we let go, since completing it inline
+	 * after a wake-up queued its task work would complete it twice.
 	 */
 	atomic64_set(&req->wakes, 1);
-	ret = futex_wait_multiple_setup(vs, f->nr, &woken);
+	*woken = -1;
+	ret = futex_wait_multiple_setup(req->async_data, f->nr, woken);
 	/* it readies current for sleeping, which we do not do */
 	__set_current_state(TASK_RUNNING);
-	if (ret) {
-		/* every futex is off the hash again */
-		io_ring_unlock(ctx, issue_flags);
-		if (ret < 0)
-			return io_futex_wait_failed(req, ret);
-		io_req_set_res(req, woken, 0);
-		return IOU_DONE;
-	}
+	return ret;
+}
+
+/* All futexes wait: park, and let go of the request. */
+static void io_futexv_park(struct io_kiocb *req, unsigned int issue_flags)
+{
 	io_req_park(req, io_futex_cancel);
 	if (io_wake_release(req, 1))
 		io_req_queue_tw(req, io_futex_tw);
 	else
 		io_futex_worker_cancelled(req, issue_flags);
-	io_ring_unlock(ctx, issue_flags);
-	return IOU_QUEUED;
+}
+
+int io_futexv_wait(struct io_kiocb *req, unsigned int issue_flags)
+{
+	int ret, woken;
+
+	io_ring_lock(req->ctx, issue_flags);
+	ret = io_futexv_queue(req, &woken);
+	if (!ret)
+		io_futexv_park(req, issue_flags);
+	io_ring_unlock(req->ctx, issue_flags);
+	if (!ret)
+		return IOU_QUEUED;
+	if (ret < 0)
+		return io_futex_wait_failed(req, ret);
+	io_req_set_res(req, woken, 0);
+	return IOU_DONE;
 }
 
 /*

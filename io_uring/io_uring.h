@@ -350,6 +350,15 @@ static inline void io_req_set_fail(struct io_kiocb *req)
 	req->flags |= REQ_F_FAILED;
 }
 
+/* End an issue with result @ret, which fails the request if negative. */
+static inline int io_req_result(struct io_kiocb *req, int ret)
+{
+	if (ret < 0)
+		io_req_set_fail(req);
+	io_req_set_res(req, ret, 0);
+	return IOU_DONE;
+}
+
 /* cqe.c */
 bool io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
 		 u64 extra1, u64 extra2);

@@ -155,10 +155,7 @@ int io_openat(struct io_kiocb *req, unsigned int issue_flags)
 	ret = io_open_file(req, issue_flags, &retry);
 	if (retry)
 		return -EAGAIN;
-	if (ret < 0)
-		io_req_set_fail(req);
-	io_req_set_res(req, ret, 0);
-	return IOU_DONE;
+	return io_req_result(req, ret);
 }
 
 struct io_close {
@@ -224,10 +221,7 @@ int io_close(struct io_kiocb *req, unsigned int issue_flags)
 			return PTR_ERR(file);
 		ret = file ? filp_close(file, current->files) : -EBADF;
 	}
-	if (ret < 0)
-		io_req_set_fail(req);
-	io_req_set_res(req, ret, 0);
-	return IOU_DONE;
+	return io_req_result(req, ret);
 }
 
 struct io_statx {
@@ -321,10 +315,7 @@ int io_fixed_fd_install_issue(struct io_kiocb *req, unsigned int issue_flags)
 	struct io_fd_install *ifi = io_kiocb_to_cmd(req, struct io_fd_install);
 	int ret = receive_fd(req->file, NULL, ifi->o_flags);
 
-	if (ret < 0)
-		io_req_set_fail(req);
-	io_req_set_res(req, ret, 0);
-	return IOU_DONE;
+	return io_req_result(req, ret);
 }
 
 struct io_files_update_op {
@@ -409,8 +400,5 @@ int io_files_update_issue(struct io_kiocb *req, unsigned int issue_flags)
 		ret = io_files_update(ctx, up->offset, u64_to_user_ptr(up->arg),
 				      NULL, up->nr);
 	io_ring_unlock(ctx, issue_flags);
-	if (ret < 0)
-		io_req_set_fail(req);
-	io_req_set_res(req, ret, 0);
-	return IOU_DONE;
+	return io_req_result(req, ret);
 }

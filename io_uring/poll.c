@@ -20,6 +20,7 @@
 #include <linux/io_uring.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
+#include <linux/swab.h>
 #include <uapi/linux/eventpoll.h>
 
 #include "io_uring.h"
@@ -30,6 +31,8 @@
 #define IO_POLL_ALWAYS	(EPOLLERR | EPOLLHUP | EPOLLNVAL | EPOLLRDHUP)
 /* Bits of io_poll_wait.events that are modes, not events. */
 #define IO_POLL_MODES	(EPOLLONESHOT | EPOLLET | EPOLLEXCLUSIVE)
+/* What POLL_REMOVE can update; IORING_POLL_ADD_MULTI only qualifies it. */
+#define IO_POLL_UPDATES	(IORING_POLL_UPDATE_EVENTS | IORING_POLL_UPDATE_USER_DATA)
 
 struct io_poll_entry {
 	wait_queue_head_t	*head;		/* NULL once left */
@@ -57,14 +60,13 @@ struct io_poll_add {
 	__poll_t		events;
 };
 
-/* IORING_OP_POLL_REMOVE, which may also update */
+/* IORING_OP_POLL_REMOVE, which may also update the poll it finds */
 struct io_poll_update {
 	struct file		*file;
-	u64			old_user_data;
-	u64			new_user_data;
-	__poll_t		events;
-	bool			update_events;
-	bool			update_user_data;
+	u64			target;		/* the poll's user_data */
+	u64			user_data;	/* its new one */
+	__poll_t		events;		/* its new events */
+	u32			mode;		/* IO_POLL_UPDATES bits */
 };
 
 static void io_poll_tw(struct io_kiocb *req, unsigned int issue_flags);
@@ -287,17 +289,22 @@ int io_poll_wait_ready(struct io_kiocb *req)
 	return ret ? 0 : 1;
 }
 
-/* The SQE's poll32_events, as the kernel's EPOLL* bits and modes. */
-static __poll_t io_poll_parse(u32 events, u32 flags)
+/*
+ * The SQE's poll32_events as the kernel's EPOLL* bits plus modes: the
+ * low half is poll(2) bits, the high half may carry EPOLLEXCLUSIVE and
+ * friends. A poll is one-shot unless MULTI, and always edge-triggered
+ * (LEVEL is refused before we get here).
+ */
+static __poll_t io_poll_parse(u32 user, u32 mode)
 {
-#ifdef __BIG_ENDIAN
-	events = swahw32(events);
-#endif
-	if (!(flags & IORING_POLL_ADD_MULTI))
-		events |= EPOLLONESHOT;
-	if (!(flags & IORING_POLL_ADD_LEVEL))
-		events |= EPOLLET;
-	return demangle_poll(events) | (events & IO_POLL_MODES);
+	__poll_t modes;
+
+	if (IS_ENABLED(CONFIG_CPU_BIG_ENDIAN))
+		user = swahw32(user);
+	modes = (user & IO_POLL_MODES) | EPOLLET;
+	if (!(mode & IORING_POLL_ADD_MULTI))
+		modes |= EPOLLONESHOT;
+	return demangle_poll(user) | modes;
 }
 
 int io_poll_add_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
@@ -344,27 +351,24 @@ int io_poll_add(struct io_kiocb *req, unsigned int issue_flags)
 int io_poll_remove_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
 	struct io_poll_update *u = io_kiocb_to_cmd(req, struct io_poll_update);
-	u32 flags, events;
+	u32 mode = READ_ONCE(sqe->len);
+	u32 events = READ_ONCE(sqe->poll32_events);
+	u64 new_user_data = READ_ONCE(sqe->off);
+	bool unused;
 
-	if (READ_ONCE(sqe->buf_index) || READ_ONCE(sqe->splice_fd_in))
+	unused = READ_ONCE(sqe->buf_index) || READ_ONCE(sqe->splice_fd_in);
+	/* no update but ADD_MULTI, or a bit we do not know */
+	if (unused || (mode & ~(IO_POLL_UPDATES | IORING_POLL_ADD_MULTI)) ||
+	    mode == IORING_POLL_ADD_MULTI)
 		return -EINVAL;
-	flags = READ_ONCE(sqe->len);
-	if (flags & ~(IORING_POLL_UPDATE_EVENTS | IORING_POLL_UPDATE_USER_DATA |
-		      IORING_POLL_ADD_MULTI))
+	/* a value goes with the flag that says to use it */
+	if ((new_user_data && !(mode & IORING_POLL_UPDATE_USER_DATA)) ||
+	    (events && !(mode & IORING_POLL_UPDATE_EVENTS)))
 		return -EINVAL;
-	/* MULTI only qualifies an events update */
-	if (flags == IORING_POLL_ADD_MULTI)
-		return -EINVAL;
-	u->update_events = flags & IORING_POLL_UPDATE_EVENTS;
-	u->update_user_data = flags & IORING_POLL_UPDATE_USER_DATA;
-	u->old_user_data = READ_ONCE(sqe->addr);
-	u->new_user_data = READ_ONCE(sqe->off);
-	if (!u->update_user_data && u->new_user_data)
-		return -EINVAL;
-	events = READ_ONCE(sqe->poll32_events);
-	if (!u->update_events && events)
-		return -EINVAL;
-	u->events = io_poll_parse(events, flags);
+	u->target = READ_ONCE(sqe->addr);
+	u->user_data = new_user_data;
+	u->mode = mode & IO_POLL_UPDATES;
+	u->events = io_poll_parse(events, mode);
 	return 0;
 }
 
@@ -391,11 +395,11 @@ static void io_poll_rearm(struct io_kiocb *req, struct io_poll_update *u)
 	struct io_poll_wait *pw = req->poll;
 	int ret;
 
-	if (u->update_events)
+	if (u->mode & IORING_POLL_UPDATE_EVENTS)
 		pw->events = (pw->events & IO_POLL_MODES) | IO_POLL_ALWAYS |
 			     (u->events & ~IO_POLL_MODES);
-	if (u->update_user_data)
-		req->cqe.user_data = u->new_user_data;
+	if (u->mode & IORING_POLL_UPDATE_USER_DATA)
+		req->cqe.user_data = u->user_data;
 	ret = io_poll_arm(req);
 	if (!ret)
 		return;
@@ -408,34 +412,36 @@ static void io_poll_rearm(struct io_kiocb *req, struct io_poll_update *u)
 	io_req_queue_tw(req, io_req_complete_tw);
 }
 
+/* POLL_REMOVE's work, with uring_lock held: 0 or an errno for its CQE. */
+static int io_poll_update_target(struct io_ring_ctx *ctx,
+				 struct io_poll_update *u)
+{
+	struct io_kiocb *target = io_poll_find(ctx, u->target);
+
+	if (!target)
+		return -ENOENT;
+	/* its owner is completing it right now */
+	if (!io_wake_claim(target))
+		return -EALREADY;
+	io_poll_finish(target);
+	if (u->mode) {
+		io_poll_rearm(target, u);
+		return 0;
+	}
+	/* its CQE follows ours, from task work */
+	io_req_set_fail(target);
+	io_req_set_res(target, -ECANCELED, 0);
+	io_req_queue_tw(target, io_req_complete_tw);
+	return 0;
+}
+
 int io_poll_remove(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_poll_update *u = io_kiocb_to_cmd(req, struct io_poll_update);
-	struct io_ring_ctx *ctx = req->ctx;
-	struct io_kiocb *target;
-	int ret = 0;
+	int ret;
 
-	io_ring_lock(ctx, issue_flags);
-	target = io_poll_find(ctx, u->old_user_data);
-	if (!target) {
-		ret = -ENOENT;
-	} else if (!io_wake_claim(target)) {
-		/* its owner is completing it right now */
-		ret = -EALREADY;
-	} else {
-		io_poll_finish(target);
-		if (u->update_events || u->update_user_data) {
-			io_poll_rearm(target, u);
-		} else {
-			/* its CQE follows ours, from task work */
-			io_req_set_fail(target);
-			io_req_set_res(target, -ECANCELED, 0);
-			io_req_queue_tw(target, io_req_complete_tw);
-		}
-	}
-	io_ring_unlock(ctx, issue_flags);
-	if (ret < 0)
-		io_req_set_fail(req);
-	io_req_set_res(req, ret, 0);
-	return IOU_DONE;
+	io_ring_lock(req->ctx, issue_flags);
+	ret = io_poll_update_target(req->ctx, u);
+	io_ring_unlock(req->ctx, issue_flags);
+	return io_req_result(req, ret);
 }

@@ -376,8 +376,5 @@ int io_timeout_remove(struct io_kiocb *req, unsigned int issue_flags)
 	if (target && !ret && !(tr->flags & IORING_TIMEOUT_UPDATE))
 		target->flags |= REQ_F_CANCELLED;
 	io_ring_unlock(ctx, issue_flags);
-	if (ret < 0)
-		io_req_set_fail(req);
-	io_req_set_res(req, ret, 0);
-	return IOU_DONE;
+	return io_req_result(req, ret);
 }

@@ -223,42 +223,56 @@ static void io_waitid_tw(struct io_kiocb *req, unsigned int issue_flags)
 int io_waitid_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
 	struct io_waitid *iw = io_kiocb_to_cmd(req, struct io_waitid);
+	bool unused = READ_ONCE(sqe->addr) || READ_ONCE(sqe->addr3) ||
+		      READ_ONCE(sqe->buf_index) || READ_ONCE(sqe->waitid_flags);
 
-	if (READ_ONCE(sqe->addr) || READ_ONCE(sqe->buf_index) ||
-	    READ_ONCE(sqe->addr3) || READ_ONCE(sqe->waitid_flags))
+	if (unused)
 		return -EINVAL;
-	iw->which = READ_ONCE(sqe->len);
-	iw->upid = READ_ONCE(sqe->fd);
-	iw->options = READ_ONCE(sqe->file_index);
+	/* idtype in len, id in fd, options in file_index, siginfo at addr2 */
 	iw->infop = u64_to_user_ptr(READ_ONCE(sqe->addr2));
+	iw->options = READ_ONCE(sqe->file_index);
+	iw->upid = READ_ONCE(sqe->fd);
+	iw->which = READ_ONCE(sqe->len);
 	/* prep runs in the submitter's io_uring_enter() */
 	iw->compat = in_compat_syscall();
 	iw->cancelled = false;
 	return 0;
 }
 
-int io_waitid(struct io_kiocb *req, unsigned int issue_flags)
+/*
+ * The wait's state, in req->async_data (freed with the request, even when
+ * this fails): checked options, and the entry for the child wait queue.
+ */
+static long io_waitid_setup(struct io_kiocb *req)
 {
 	struct io_waitid *iw = io_kiocb_to_cmd(req, struct io_waitid);
-	struct io_ring_ctx *ctx = req->ctx;
 	struct io_waitid_data *wd;
-	long ret;
 
+	/* issued once: nothing was here before */
 	wd = kzalloc(sizeof(*wd), GFP_KERNEL_ACCOUNT);
 	if (!wd)
 		return -ENOMEM;
-	/* issued once: nothing was here before */
-	req->async_data = wd;
 	req->flags |= REQ_F_ASYNC_DATA;
-	/* bad options, idtype or id, or not a pidfd: nothing written */
-	ret = kernel_waitid_prepare(&wd->wo, iw->which, iw->upid, &wd->info,
-				    iw->options, NULL);
-	if (ret)
-		return ret;
+	req->async_data = wd;
 	wd->req = req;
 	init_waitqueue_func_entry(&wd->wo.child_wait, io_waitid_wake);
 	/* __WNOTHREAD compares a child's parent with this */
 	wd->wo.child_wait.private = req->task;
+	/* bad options, idtype or id, or not a pidfd: nothing written */
+	return kernel_waitid_prepare(&wd->wo, iw->which, iw->upid, &wd->info,
+				     iw->options, NULL);
+}
+
+int io_waitid(struct io_kiocb *req, unsigned int issue_flags)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	struct io_waitid_data *wd;
+	long ret;
+
+	ret = io_waitid_setup(req);
+	if (ret)
+		return ret;
+	wd = req->async_data;
 
 	io_ring_lock(ctx, issue_flags);
 	/*
@@ -283,10 +297,7 @@ int io_waitid(struct io_kiocb *req, unsigned int issue_flags)
 	io_ring_unlock(ctx, issue_flags);
 
 	ret = io_waitid_result(req, ret);
-	if (ret < 0)
-		io_req_set_fail(req);
-	io_req_set_res(req, ret, 0);
-	return IOU_DONE;
+	return io_req_result(req, ret);
 }
 
 void io_waitid_cleanup(struct io_kiocb *req)
