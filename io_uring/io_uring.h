@@ -212,8 +212,7 @@ enum {
 	REQ_F_REFCOUNT		= BIT(15),	/* req->refs is in use */
 	REQ_F_PARKED		= BIT(16),	/* on ctx->parked */
 	REQ_F_CANCELLED		= BIT(17),	/* a cancel claimed it */
-	REQ_F_DRAIN_HEAD	= BIT(18),	/* waits on ctx->drain_list */
-	REQ_F_GUARDED		= BIT(19),	/* a linked timeout watches it */
+	REQ_F_GUARDED		= BIT(18),	/* a linked timeout watches it */
 };
 
 struct io_kiocb;
@@ -401,7 +400,6 @@ void io_req_complete_list(struct io_ring_ctx *ctx, struct io_kiocb *req,
 void io_req_fail(struct io_kiocb *req, int err);
 void io_req_run(struct io_kiocb *req);
 struct io_kiocb *io_link_unguard(struct io_kiocb *guard);
-void io_req_queue_async(struct io_kiocb *req);
 void io_drain_cancel(struct io_ring_ctx *ctx, struct task_struct *task);
 int __init io_req_cache_init(void);
 void io_req_complete_tw(struct io_kiocb *req, unsigned int issue_flags);

@@ -454,6 +454,15 @@ static void io_req_issue_tw(struct io_kiocb *req, unsigned int issue_flags)
  * a reference the caller must put, or NULL if that request has finished
  * already (which unhooked @guard itself).
  */
+/* Take @guard out of the chain after @req, under ctx->link_lock. */
+static void __io_link_unhook(struct io_kiocb *req, struct io_kiocb *guard)
+{
+	lockdep_assert_held(&req->ctx->link_lock);
+	req->link = guard->link;
+	guard->link = NULL;
+	guard->guarded = NULL;
+}
+
 struct io_kiocb *io_link_unguard(struct io_kiocb *guard)
 {
 	struct io_ring_ctx *ctx = guard->ctx;
@@ -462,9 +471,7 @@ struct io_kiocb *io_link_unguard(struct io_kiocb *guard)
 	spin_lock(&ctx->link_lock);
 	req = guard->guarded;
 	if (req) {
-		req->link = guard->link;
-		guard->link = NULL;
-		guard->guarded = NULL;
+		__io_link_unhook(req, guard);
 		/* it cannot be freed before passing io_link_drop_guard() */
 		atomic_inc(&req->refs);
 	}
@@ -485,9 +492,7 @@ static void io_link_drop_guard(struct io_kiocb *req)
 	spin_lock(&ctx->link_lock);
 	guard = req->link;
 	if (guard && guard->guarded == req) {
-		req->link = guard->link;
-		guard->link = NULL;
-		guard->guarded = NULL;
+		__io_link_unhook(req, guard);
 		guard->park_cancel(guard);
 	}
 	spin_unlock(&ctx->link_lock);
@@ -598,7 +603,7 @@ static bool io_file_is_reg(struct file *file)
 }
 
 /* The request would block: hand it to the submitter's worker pool. */
-void io_req_queue_async(struct io_kiocb *req)
+static void io_req_queue_async(struct io_kiocb *req)
 {
 	const struct io_op_def *def = &io_op_defs[req->opcode];
 	struct io_uring_task *tctx = current->io_uring;
@@ -721,9 +726,7 @@ static void io_link_arm_guard(struct io_kiocb *req)
 		return;
 	/* it could not start: it completes now, and @req goes unwatched */
 	spin_lock(&ctx->link_lock);
-	req->link = guard->link;
-	guard->link = NULL;
-	guard->guarded = NULL;
+	__io_link_unhook(req, guard);
 	spin_unlock(&ctx->link_lock);
 	io_issue_done(guard, ret);
 }
