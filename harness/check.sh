@@ -27,6 +27,16 @@ rm -f "$disk"
 truncate -s 256M "$disk"
 mkfs.ext4 -q -F "$disk"
 export QEMU_DISK=$disk
+# /dev/nullb0 with one poll queue, memory backed, for the IOPOLL tests
+# (the interrupt-driven queue completes in softirq, like real hardware).
+# null_blk allocates a backing page on the first write to it, which may
+# sleep: blocking=1 lets the normal queue do that, and tests write their
+# range once through it before polled I/O touches it (a polled write to a
+# new page would allocate under rcu_read_lock, a splat on any kernel).
+nullb="null_blk.queue_mode=2 null_blk.irqmode=1 null_blk.submit_queues=1"
+nullb="$nullb null_blk.poll_queues=1 null_blk.gb=1 null_blk.bs=4096"
+nullb="$nullb null_blk.memory_backed=1 null_blk.blocking=1"
+export QEMU_APPEND="$nullb ${QEMU_APPEND:-}"
 sel=
 for t in $TESTS; do sel="$sel -t io_uring:$t"; done
 log "booting $KERNEL/debug and running the suite (log: $out)"

@@ -22,6 +22,8 @@ head=$(git -C "$repo" rev-parse pristine)
 # Files of io_uring/ that belong to an op family or service, not the core.
 families="nop rw fs openclose uring_cmd poll timeout msg_ring epoll futex waitid"
 services="io-wq tw tctx filetable buftable eventfd"
+# How a ring runs its work besides the default: the SQ thread, polled I/O.
+modes="sqpoll iopoll"
 
 in_list() { local w; for w in $2; do [ "$1" = "$w" ] && return 0; done; return 1; }
 
@@ -63,10 +65,12 @@ done
 core=()
 fam=()
 svc=()
+mod=()
 for f in $(files_of io_uring); do
 	b=$(basename "$f"); b=${b%.*}
 	if in_list "$b" "$families"; then fam+=("$f")
 	elif in_list "$b" "$services"; then svc+=("$f")
+	elif in_list "$b" "$modes"; then mod+=("$f")
 	else core+=("$f"); fi
 done
 add "${core[@]}"
@@ -80,6 +84,12 @@ commit "io_uring: add the shared services" \
 "The worker pool (with the scheduler hooks io_wq_worker_sleeping() and
 io_wq_worker_running()), task work, per-task state, registered files and
 buffers, and eventfd notification: what op families build on."
+
+add "${mod[@]}"
+commit "io_uring: add the SQPOLL thread and IOPOLL reaping" \
+"IORING_SETUP_SQPOLL: a kernel thread that submits from the SQ ring, with
+SQ_AFF and ATTACH_WQ. IORING_SETUP_IOPOLL: direct I/O completed by polling
+the device, reaped in io_uring_enter() or by the SQ thread."
 
 for fm in $families; do
 	add $(files_of "io_uring/$fm.c" "io_uring/$fm.h")

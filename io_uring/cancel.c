@@ -318,7 +318,8 @@ int io_sync_cancel(struct io_ring_ctx *ctx, void __user *arg)
 
 		mutex_unlock(&ctx->uring_lock);
 		ret = -EALREADY;
-		if (!io_run_task_work()) {
+		/* registration comes from the submitter of a DEFER ring */
+		if (!io_run_task_work() && !io_run_local_tw(ctx, false)) {
 			prepare_to_wait(&ctx->cq_wait, &wait, TASK_INTERRUPTIBLE);
 			if (signal_pending(current))
 				ret = -EINTR;

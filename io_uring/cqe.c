@@ -350,6 +350,14 @@ static int io_get_wait_args(u32 flags, const void __user *argp, size_t argsz,
 	return 0;
 }
 
+/* Wait arguments that are not used, but must still be readable (IOPOLL). */
+int io_cq_check_ext_arg(u32 flags, const void __user *argp, size_t argsz)
+{
+	struct io_wait_args wa;
+
+	return io_get_wait_args(flags, argp, argsz, &wa);
+}
+
 static int io_set_sigmask(const struct io_wait_args *wa)
 {
 #ifdef CONFIG_COMPAT
@@ -457,7 +465,8 @@ static int io_cq_wait_loop(struct io_waiter *w)
 			break;
 		}
 		/* completions queued to us as task work post CQEs here */
-		if (io_run_task_work() || !llist_empty(&ctx->deferred_cqes)) {
+		if (io_run_task_work() || io_run_local_tw(ctx, false) ||
+		    !llist_empty(&ctx->deferred_cqes)) {
 			io_cq_post_deferred(ctx);
 			continue;
 		}
@@ -492,9 +501,12 @@ int io_cq_wait(struct io_ring_ctx *ctx, unsigned int min_events, u32 flags,
 	ret = io_get_wait_args(flags, argp, argsz, &wa);
 	if (ret)
 		return ret;
+	if (!io_may_run_local_tw(ctx))
+		return -EEXIST;
 	min_events = min(min_events, ctx->cq_entries);
 
 	io_run_task_work();
+	io_run_local_tw(ctx, false);
 	io_cq_post_deferred(ctx);
 	io_cq_flush_overflow(ctx);
 	if (io_cq_ready(ctx) >= min_events)

@@ -8,6 +8,7 @@
 #include <linux/seq_file.h>
 
 #include "io_uring.h"
+#include "sqpoll.h"
 
 static void io_show_ring(struct seq_file *m, const char *q, u32 mask, u32 head,
 			 u32 tail, const char *cached, u32 cached_val)
@@ -41,6 +42,7 @@ void io_uring_show_fdinfo(struct seq_file *m, struct file *file)
 		     "CachedCqTail", cached_cq_tail);
 	seq_printf(m, "SQEs:\t%u\n", sq_tail - sq_head);
 	seq_printf(m, "CQEs:\t%u\n", cq_tail - cq_head);
+	io_sqpoll_show_fdinfo(ctx, m);
 	seq_printf(m, "UserFiles:\t%u\n", nr_files);
 	seq_printf(m, "UserBufs:\t%u\n", nr_bufs);
 	seq_printf(m, "CqOverflowPending:\t%s\n",

@@ -93,6 +93,11 @@ struct io_ring_ctx {
 		struct task_struct	*submitter_task; /* SINGLE_ISSUER */
 		/* clock of wait timeouts (IORING_REGISTER_CLOCK) */
 		clockid_t		clockid;
+		/* IORING_SETUP_SQPOLL: the thread's, see sqpoll.c */
+		struct io_sqd		*sqd;
+		struct list_head	sqd_node;
+		unsigned long		sq_idle;	/* jiffies */
+		wait_queue_head_t	sq_space_wait;	/* IORING_ENTER_SQ_WAIT */
 	};
 
 	/* Submission side, under uring_lock. */
@@ -128,6 +133,8 @@ struct io_ring_ctx {
 		/* IOSQE_IO_DRAIN: requests held back, in submission order */
 		struct list_head	drain_list;
 		unsigned int		nr_drained;
+		/* IORING_SETUP_IOPOLL: issued, to be polled; see iopoll.c */
+		struct list_head	iopoll_list;
 	};
 
 	/* Completion side, under completion_lock. */
@@ -160,6 +167,8 @@ struct io_ring_ctx {
 
 	/* CQEs from other rings for a DEFER_TASKRUN ring, see cqe.c */
 	struct llist_head		deferred_cqes;
+	/* DEFER_TASKRUN: request callbacks for the submitter, see tw.c */
+	struct llist_head		local_tw;
 
 	/* IORING_REGISTER_EVENTFD, see eventfd.c */
 	struct io_ev_fd __rcu		*ev_fd;
@@ -252,8 +261,13 @@ struct io_kiocb {
 	};
 	/* while the worker pool owns it */
 	struct io_wq_work		work;
-	/* while parked (REQ_F_PARKED): on ctx->parked, and how to cancel it */
-	struct list_head		park_node;
+	union {
+		/* while parked (REQ_F_PARKED): on ctx->parked */
+		struct list_head	park_node;
+		/* while polled on an IOPOLL ring: on ctx->iopoll_list */
+		struct list_head	iopoll_node;
+	};
+	/* how to cancel it while parked */
 	int				(*park_cancel)(struct io_kiocb *req);
 	/* wake-ups of a parked request, see io_wake_claim() */
 	atomic64_t			wakes;
@@ -263,6 +277,8 @@ struct io_kiocb {
 	struct io_poll_wait		*poll;
 	/* on ctx->drain_list */
 	struct list_head		drain_node;
+	/* IOPOLL: the device finished it, see io_iopoll_done() */
+	bool				iopoll_done;
 };
 
 /*
@@ -358,6 +374,15 @@ static inline int io_req_result(struct io_kiocb *req, int ret)
 	return IOU_DONE;
 }
 
+/* SQEs the application queued that were not consumed yet. */
+static inline unsigned int io_sq_pending(struct io_ring_ctx *ctx)
+{
+	/* the acquire orders the tail read before the SQE reads */
+	u32 queued = smp_load_acquire(&ctx->rings->sq_tail) - ctx->cached_sq_head;
+
+	return min(queued, ctx->sq_entries);
+}
+
 /* cqe.c */
 bool io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
 		 u64 extra1, u64 extra2);
@@ -371,6 +396,7 @@ unsigned int io_cq_ready(struct io_ring_ctx *ctx);
 int io_cq_wait(struct io_ring_ctx *ctx, unsigned int min_events, u32 flags,
 	       const void __user *argp, size_t argsz);
 void io_cq_drop_overflow(struct io_ring_ctx *ctx);
+int io_cq_check_ext_arg(u32 flags, const void __user *argp, size_t argsz);
 
 /*
  * Something to do when the CQ has seen @target CQEs that count (all but
@@ -433,9 +459,38 @@ void io_cancel_parked_all(struct io_ring_ctx *ctx, struct task_struct *task);
 void io_req_queue_tw(struct io_kiocb *req, io_tw_fn fn);
 void io_fallback_work(struct work_struct *work);
 bool io_run_task_work(void);
+bool io_run_local_tw(struct io_ring_ctx *ctx, bool dead);
+
+/* DEFER_TASKRUN: only the submitter runs the ring's callbacks. */
+static inline bool io_may_run_local_tw(struct io_ring_ctx *ctx)
+{
+	return !(ctx->flags & IORING_SETUP_DEFER_TASKRUN) ||
+	       ctx->submitter_task == current;
+}
 
 /* setup.c */
 struct io_ring_ctx *io_ring_ctx_from_file(struct file *file);
+
+/* iopoll.c */
+struct io_comp_batch;
+
+void io_iopoll_add(struct io_kiocb *req, unsigned int issue_flags);
+int io_iopoll_reap(struct io_ring_ctx *ctx, bool spin);
+int io_iopoll_wait(struct io_ring_ctx *ctx, unsigned int min_events);
+void io_iopoll_reap_all(struct io_ring_ctx *ctx);
+
+static inline bool io_iopoll_pending(struct io_ring_ctx *ctx)
+{
+	/* racy on purpose: a hint for the SQ thread, which rechecks locked */
+	return !list_empty_careful(&ctx->iopoll_list);
+}
+
+/* ->ki_complete() of a polled request: the reaper posts its CQE. */
+static inline void io_iopoll_done(struct io_kiocb *req)
+{
+	/* pairs with the reaper's acquire: the result is set before */
+	smp_store_release(&req->iopoll_done, true);
+}
 
 /* fdinfo.c */
 void io_uring_show_fdinfo(struct seq_file *m, struct file *f);

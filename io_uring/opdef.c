@@ -37,6 +37,8 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 		.needs_file		= 1,
 		.unbound_nonreg_file	= 1,
 		.ioprio			= 1,
+		.device_poll		= io_rw_device_poll,
+		.iopoll			= 1,
 	},
 	[IORING_OP_WRITEV] = {
 		.name			= "WRITEV",
@@ -48,6 +50,8 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 		.unbound_nonreg_file	= 1,
 		.hash_reg_file		= 1,
 		.ioprio			= 1,
+		.device_poll		= io_rw_device_poll,
+		.iopoll			= 1,
 	},
 	[IORING_OP_FSYNC] = {
 		.name			= "FSYNC",
@@ -64,6 +68,8 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 		.unbound_nonreg_file	= 1,
 		.pollin			= 1,
 		.ioprio			= 1,
+		.device_poll		= io_rw_device_poll,
+		.iopoll			= 1,
 	},
 	[IORING_OP_WRITE_FIXED] = {
 		.name			= "WRITE_FIXED",
@@ -74,6 +80,8 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 		.hash_reg_file		= 1,
 		.pollout		= 1,
 		.ioprio			= 1,
+		.device_poll		= io_rw_device_poll,
+		.iopoll			= 1,
 	},
 	[IORING_OP_POLL_ADD] = {
 		.name			= "POLL_ADD",
@@ -165,6 +173,8 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 		.needs_file		= 1,
 		.unbound_nonreg_file	= 1,
 		.ioprio			= 1,
+		.device_poll		= io_rw_device_poll,
+		.iopoll			= 1,
 	},
 	[IORING_OP_WRITE] = {
 		.name			= "WRITE",
@@ -175,6 +185,8 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 		.unbound_nonreg_file	= 1,
 		.hash_reg_file		= 1,
 		.ioprio			= 1,
+		.device_poll		= io_rw_device_poll,
+		.iopoll			= 1,
 	},
 	[IORING_OP_FADVISE] = {
 		.name			= "FADVISE",

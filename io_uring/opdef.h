@@ -4,6 +4,7 @@
 
 #include <linux/types.h>
 
+struct io_comp_batch;
 struct io_kiocb;
 struct io_uring_sqe;
 
@@ -20,6 +21,10 @@ struct io_op_def {
 	int		(*issue)(struct io_kiocb *req, unsigned int issue_flags);
 	/* Release what prep or issue took, once the request is done. */
 	void		(*cleanup)(struct io_kiocb *req);
+	/* Poll the device for a request on an IOPOLL ring (see iopoll.c). */
+	int		(*device_poll)(struct io_kiocb *req,
+				       struct io_comp_batch *iob,
+				       unsigned int poll_flags);
 	/* sqe->fd names the file to operate on */
 	unsigned int	needs_file : 1;
 	/* sqe->ioprio is meaningful; otherwise it must be zero */

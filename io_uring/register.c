@@ -6,6 +6,7 @@
 #include <linux/file.h>
 #include <linux/io_uring.h>
 #include <linux/nospec.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/compat.h>
 #include <linux/cpumask.h>
@@ -18,6 +19,7 @@
 #include "filetable.h"
 #include "tctx.h"
 #include "cancel.h"
+#include "sqpoll.h"
 
 #define IORING_MAX_RESTRICTIONS	(IORING_RESTRICTION_LAST + \
 				 IORING_REGISTER_LAST + IORING_OP_LAST)
@@ -86,8 +88,9 @@ static int io_register_enable_rings(struct io_ring_ctx *ctx, void __user *arg,
 		ctx->submitter_task = get_task_struct(current);
 	if (ctx->restrictions.registered)
 		ctx->restricted = true;
-	/* pairs with the acquire in io_uring_enter() */
+	/* pairs with the acquire in io_uring_enter() and the SQ thread */
 	smp_store_release(&ctx->flags, ctx->flags & ~IORING_SETUP_R_DISABLED);
+	io_sqpoll_wake(ctx);
 	return 0;
 }
 
@@ -225,11 +228,13 @@ static int io_register_buffers_update(struct io_ring_ctx *ctx,
 /*
  * counts[0] bounds bounded work, counts[1] unbounded; 0 keeps a limit.
  * Applies to every pool that runs this ring's work; the caller gets the
- * previous limits of its own pool (zeroes if it has none).
+ * previous limits of its own pool (zeroes if it has none), or of the SQ
+ * thread's on an SQPOLL ring.
  */
 static int io_register_iowq_max_workers(struct io_ring_ctx *ctx,
 					void __user *arg)
 {
+	struct task_struct *tsk;
 	u32 counts[2];
 	int i;
 
@@ -240,10 +245,29 @@ static int io_register_iowq_max_workers(struct io_ring_ctx *ctx,
 	for (i = 0; i < 2; i++)
 		if (counts[i])
 			ctx->iowq_limits[i] = counts[i];
-	io_tctx_set_max_workers(ctx, counts);
+	tsk = io_sqpoll_get_task(ctx);
+	io_tctx_set_max_workers(ctx, tsk ?: current, counts);
+	if (tsk)
+		put_task_struct(tsk);
 	if (copy_to_user(arg, counts, sizeof(counts)))
 		return -EFAULT;
 	return 0;
+}
+
+/* The pool the ring's work runs in: the caller's, or the SQ thread's. */
+static int io_wq_affinity(struct io_ring_ctx *ctx, const struct cpumask *mask)
+{
+	struct task_struct *tsk;
+	int ret;
+
+	if (!(ctx->flags & IORING_SETUP_SQPOLL))
+		return io_tctx_wq_affinity(current, mask);
+	tsk = io_sqpoll_get_task(ctx);
+	if (!tsk)
+		return -EINVAL;
+	ret = io_tctx_wq_affinity(tsk, mask);
+	put_task_struct(tsk);
+	return ret;
 }
 
 static int io_register_iowq_aff(struct io_ring_ctx *ctx, void __user *arg,
@@ -262,7 +286,7 @@ static int io_register_iowq_aff(struct io_ring_ctx *ctx, void __user *arg,
 #endif
 		ret = copy_from_user(cpumask_bits(mask), arg, len) ? -EFAULT : 0;
 	if (!ret)
-		ret = io_tctx_wq_affinity(current->io_uring, mask);
+		ret = io_wq_affinity(ctx, mask);
 	free_cpumask_var(mask);
 	return ret;
 }
@@ -405,7 +429,7 @@ static int io_register(struct io_ring_ctx *ctx, unsigned int opcode,
 	case IORING_UNREGISTER_IOWQ_AFF:
 		if (arg || nr_args)
 			return -EINVAL;
-		return io_tctx_wq_affinity(current->io_uring, NULL);
+		return io_wq_affinity(ctx, NULL);
 	case IORING_REGISTER_CLOCK:
 		if (!arg || nr_args)
 			return -EINVAL;

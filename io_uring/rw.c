@@ -241,9 +241,17 @@ static int io_rw_init_kiocb(struct io_kiocb *req, int ddir)
 				 ddir == ITER_DEST ? READ : WRITE);
 	if (unlikely(ret))
 		return ret;
-	/* polled completions need an IOPOLL ring */
-	if (kiocb->ki_flags & IOCB_HIPRI)
+	if (req->ctx->flags & IORING_SETUP_IOPOLL) {
+		/* only direct I/O to a device that can be polled */
+		if (!(kiocb->ki_flags & IOCB_DIRECT) || !file->f_op->iopoll)
+			return -EOPNOTSUPP;
+		kiocb->ki_flags |= IOCB_HIPRI;
+		kiocb->private = NULL;
+		req->iopoll_done = false;
+	} else if (kiocb->ki_flags & IOCB_HIPRI) {
+		/* polled completions need an IOPOLL ring */
 		return -EINVAL;
+	}
 	/* only RWF_NOWAIT forbids waiting; O_NONBLOCK is the file's business */
 	if (rw->rw_flags & RWF_NOWAIT)
 		req->flags |= REQ_F_NOWAIT;
@@ -293,6 +301,26 @@ static void io_rw_complete(struct kiocb *kiocb, long res)
 	io_rw_end_write(kiocb);
 	io_rw_finish(req, res);
 	io_req_queue_tw(req, io_req_complete_tw);
+}
+
+/* ->ki_complete() on an IOPOLL ring, called while the ring is reaped. */
+static void io_rw_complete_polled(struct kiocb *kiocb, long res)
+{
+	struct io_rw *rw = container_of(kiocb, struct io_rw, kiocb);
+	struct io_kiocb *req = cmd_to_io_kiocb(rw);
+
+	io_rw_end_write(kiocb);
+	io_rw_finish(req, res);
+	io_iopoll_done(req);
+}
+
+/* ->device_poll() of the op table: poll the device for this request. */
+int io_rw_device_poll(struct io_kiocb *req, struct io_comp_batch *iob,
+		      unsigned int poll_flags)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+
+	return req->file->f_op->iopoll(&rw->kiocb, iob, poll_flags);
 }
 
 /*
@@ -372,11 +400,17 @@ static int io_rw_issue(struct io_kiocb *req, unsigned int issue_flags,
 			return -EAGAIN;
 		rw->kiocb.ki_flags |= IOCB_NOWAIT;
 	}
-	rw->kiocb.ki_complete = io_rw_complete;
+	if (rw->kiocb.ki_flags & IOCB_HIPRI)
+		rw->kiocb.ki_complete = io_rw_complete_polled;
+	else
+		rw->kiocb.ki_complete = io_rw_complete;
 
 	ret = io_rw_call(req, ddir, &iter);
-	if (ret == -EIOCBQUEUED)
+	if (ret == -EIOCBQUEUED) {
+		if (rw->kiocb.ki_flags & IOCB_HIPRI)
+			io_iopoll_add(req, issue_flags);
 		return IOU_QUEUED;
+	}
 	io_rw_end_write(&rw->kiocb);
 	/* some filesystems refuse IOCB_NOWAIT outright (ext4 buffered writes) */
 	if (ret == -EOPNOTSUPP && nonblock)
@@ -396,6 +430,12 @@ static int io_rw_issue(struct io_kiocb *req, unsigned int issue_flags,
 		}
 	}
 	io_rw_finish(req, ret);
+	/* on an IOPOLL ring every issued request completes by being reaped */
+	if (rw->kiocb.ki_flags & IOCB_HIPRI) {
+		io_iopoll_done(req);
+		io_iopoll_add(req, issue_flags);
+		return IOU_QUEUED;
+	}
 	return IOU_DONE;
 }
 

@@ -28,6 +28,7 @@
 #include "io_uring.h"
 #include "tctx.h"
 #include "eventfd.h"
+#include "sqpoll.h"
 
 #define CREATE_TRACE_POINTS
 #include <trace/events/io_uring.h>
@@ -60,14 +61,6 @@ static bool io_uring_allowed(void)
 			    IORING_SETUP_REGISTERED_FD_ONLY | \
 			    IORING_SETUP_NO_SQARRAY)
 
-/*
- * Known flags whose mechanism does not exist yet: refused with -EINVAL
- * rather than accepted and silently ignored.
- */
-#define IORING_SETUP_UNIMPLEMENTED (IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL | \
-				    IORING_SETUP_SQ_AFF | \
-				    IORING_SETUP_ATTACH_WQ)
-
 #define IORING_FEAT_IMPLEMENTED (IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP | \
 				 IORING_FEAT_SUBMIT_STABLE | \
 				 IORING_FEAT_RW_CUR_POS | \
@@ -77,7 +70,8 @@ static bool io_uring_allowed(void)
 				 IORING_FEAT_RSRC_TAGS | IORING_FEAT_LINKED_FILE | \
 				 IORING_FEAT_REG_REG_RING | \
 				 IORING_FEAT_MIN_TIMEOUT | \
-				 IORING_FEAT_FAST_POLL | IORING_FEAT_POLL_32BITS)
+				 IORING_FEAT_FAST_POLL | IORING_FEAT_POLL_32BITS | \
+				 IORING_FEAT_SQPOLL_NONFIXED)
 
 /* Flag combinations 6.12 refuses, whatever the ring size. */
 static int io_check_setup_flags(u32 flags)
@@ -100,8 +94,6 @@ static int io_check_setup_flags(u32 flags)
 	}
 	if ((flags & IORING_SETUP_DEFER_TASKRUN) &&
 	    !(flags & IORING_SETUP_SINGLE_ISSUER))
-		return -EINVAL;
-	if (flags & IORING_SETUP_UNIMPLEMENTED)
 		return -EINVAL;
 	return 0;
 }
@@ -275,8 +267,11 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	INIT_LIST_HEAD(&ctx->tctx_list);
 	INIT_LIST_HEAD(&ctx->parked);
 	INIT_LIST_HEAD(&ctx->drain_list);
+	INIT_LIST_HEAD(&ctx->iopoll_list);
+	init_waitqueue_head(&ctx->sq_space_wait);
 	INIT_LIST_HEAD(&ctx->cq_watch);
 	init_llist_head(&ctx->deferred_cqes);
+	init_llist_head(&ctx->local_tw);
 	spin_lock_init(&ctx->link_lock);
 	spin_lock_init(&ctx->drain_lock);
 	init_llist_head(&ctx->fallback_llist);
@@ -297,6 +292,8 @@ static void io_personalities_free(struct io_ring_ctx *ctx)
 /* Free a context no request and no file refers to any more. */
 static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 {
+	/* no request is left: the SQ thread has nothing more to do here */
+	io_sqpoll_detach(ctx);
 	/* the last request may have been freed by the fallback work */
 	flush_work(&ctx->fallback_work);
 	io_tctx_ring_gone(ctx);
@@ -334,6 +331,9 @@ static void io_ring_exit_work(struct work_struct *work)
 	do {
 		io_drain_cancel(ctx, NULL);
 		io_cancel_parked_all(ctx, NULL);
+		io_iopoll_reap_all(ctx);
+		/* the submitter may be gone: run its callbacks here */
+		io_run_local_tw(ctx, true);
 		io_tctx_cancel_work(ctx, io_work_of_ctx, ctx, true, NULL);
 	} while (!wait_for_completion_timeout(&ctx->ref_done, HZ / 20));
 	io_eventfd_release(ctx);
@@ -444,7 +444,8 @@ bool io_is_uring_fops(struct file *file)
  * IORING_SETUP_REGISTERED_FD_ONLY, as a registered ring index. Once the
  * file exists it owns the context: *owned tells the caller not to free it.
  */
-static int io_install_ring(struct io_ring_ctx *ctx, bool *owned)
+static int io_install_ring(struct io_ring_ctx *ctx, struct io_uring_params *p,
+			   bool *owned)
 {
 	struct file *file;
 	int fd = -1, ret;
@@ -463,6 +464,18 @@ static int io_install_ring(struct io_ring_ctx *ctx, bool *owned)
 		return PTR_ERR(file);
 	}
 	*owned = true;
+	/*
+	 * Last but for the fd: once the SQ thread has the ring it may submit
+	 * at any time, and a failure from here on must free the ring through
+	 * its file, which waits for requests.
+	 */
+	ret = io_sqpoll_setup(ctx, p);
+	if (ret) {
+		if (fd >= 0)
+			put_unused_fd(fd);
+		fput(file);
+		return ret;
+	}
 	if (fd >= 0) {
 		fd_install(fd, file);
 		return fd;
@@ -508,7 +521,7 @@ static int io_uring_create(u32 entries, struct io_uring_params *p,
 	if (ret)
 		goto err;
 
-	ret = io_install_ring(ctx, &owned);
+	ret = io_install_ring(ctx, p, &owned);
 	if (ret < 0) {
 		if (owned)
 			return ret;

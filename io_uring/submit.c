@@ -20,6 +20,7 @@
 #include "tctx.h"
 #include "eventfd.h"
 #include "poll.h"
+#include "sqpoll.h"
 
 #define IOSQE_KNOWN	(IOSQE_FIXED_FILE | IOSQE_IO_DRAIN | IOSQE_IO_LINK | \
 			 IOSQE_IO_HARDLINK | IOSQE_ASYNC | \
@@ -143,14 +144,6 @@ void io_req_put(struct io_kiocb *req)
 }
 
 /* How many SQEs the application has queued, as far as we may trust it. */
-static unsigned int io_sq_pending(struct io_ring_ctx *ctx)
-{
-	/* the acquire orders the tail read before the SQE reads */
-	u32 queued = smp_load_acquire(&ctx->rings->sq_tail) - ctx->cached_sq_head;
-
-	return min(queued, ctx->sq_entries);
-}
-
 /*
  * The next SQE, or NULL if the SQ array names a slot that does not exist;
  * such an entry is consumed and counted in sq_dropped.
@@ -679,6 +672,15 @@ static void io_wq_run_req(struct io_wq_work *work)
 			continue;
 		}
 		ret = io_issue(req, issue_flags);
+		/*
+		 * A polled request cannot wait for a device tag the way an
+		 * interrupt-driven one does: try again until it gets one.
+		 */
+		if (ret == -EAGAIN && (ctx->flags & IORING_SETUP_IOPOLL) &&
+		    !(req->flags & REQ_F_NOWAIT)) {
+			cond_resched();
+			continue;
+		}
 		break;
 	}
 	if (ret == -EINTR && (work->flags & IO_WQ_WORK_CANCEL))
@@ -1084,6 +1086,21 @@ static int io_enter_submit(struct io_ring_ctx *ctx, u32 to_submit)
 	return ret;
 }
 
+static int io_enter_wait(struct io_ring_ctx *ctx, u32 min_complete, u32 flags,
+			 const void __user *argp, size_t argsz)
+{
+	/* IOPOLL completions are polled for, unless the SQ thread does it */
+	if ((ctx->flags & (IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL)) ==
+	    IORING_SETUP_IOPOLL) {
+		int ret = io_cq_check_ext_arg(flags, argp, argsz);
+
+		if (ret)
+			return ret;
+		return io_iopoll_wait(ctx, min(min_complete, ctx->cq_entries));
+	}
+	return io_cq_wait(ctx, min_complete, flags, argp, argsz);
+}
+
 SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 		u32, min_complete, u32, flags, const void __user *, argp,
 		size_t, argsz)
@@ -1117,14 +1134,19 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 		goto out;
 	}
 
-	if (to_submit) {
+	if (ctx->flags & IORING_SETUP_SQPOLL) {
+		/* the SQ thread submits; we may only wake it */
+		ret = io_sqpoll_enter(ctx, to_submit, flags);
+		if (ret < 0)
+			goto out;
+	} else if (to_submit) {
 		ret = io_enter_submit(ctx, to_submit);
 		/* a submission that stopped early returns at once */
 		if (ret != to_submit)
 			goto out;
 	}
 	if (flags & IORING_ENTER_GETEVENTS) {
-		err = io_cq_wait(ctx, min_complete, flags, argp, argsz);
+		err = io_enter_wait(ctx, min_complete, flags, argp, argsz);
 		if (!ret)
 			ret = err;
 	}

@@ -106,12 +106,14 @@ int io_tctx_attach(struct io_ring_ctx *ctx)
  * caller's pool and report its old limits in @counts, then apply the
  * ring's limits to every other submitter's pool.
  */
-void io_tctx_set_max_workers(struct io_ring_ctx *ctx, u32 *counts)
+void io_tctx_set_max_workers(struct io_ring_ctx *ctx, struct task_struct *tsk,
+			     u32 *counts)
 {
-	struct io_uring_task *tctx = current->io_uring;
+	struct io_uring_task *tctx = tsk->io_uring;
 	struct io_tctx_node *node;
 	int limits[2];
 
+	mutex_lock(&io_tctx_lock);
 	if (tctx && tctx->io_wq) {
 		limits[0] = counts[0];
 		limits[1] = counts[1];
@@ -122,7 +124,6 @@ void io_tctx_set_max_workers(struct io_ring_ctx *ctx, u32 *counts)
 		counts[0] = 0;
 		counts[1] = 0;
 	}
-	mutex_lock(&io_tctx_lock);
 	list_for_each_entry(node, &ctx->tctx_list, ctx_node) {
 		struct io_wq *wq = READ_ONCE(node->task->io_uring->io_wq);
 
@@ -134,11 +135,18 @@ void io_tctx_set_max_workers(struct io_ring_ctx *ctx, u32 *counts)
 	mutex_unlock(&io_tctx_lock);
 }
 
-int io_tctx_wq_affinity(struct io_uring_task *tctx, const struct cpumask *mask)
+/* Set (or, with @mask NULL, reset) the CPUs of @tsk's worker pool. */
+int io_tctx_wq_affinity(struct task_struct *tsk, const struct cpumask *mask)
 {
-	if (!tctx || !tctx->io_wq)
-		return -EINVAL;
-	return io_wq_set_affinity(tctx->io_wq, mask);
+	struct io_uring_task *tctx = tsk->io_uring;
+	int ret = -EINVAL;
+
+	/* @tsk may be the SQ thread, exiting: its pool goes under the lock */
+	mutex_lock(&io_tctx_lock);
+	if (tctx && tctx->io_wq)
+		ret = io_wq_set_affinity(tctx->io_wq, mask);
+	mutex_unlock(&io_tctx_lock);
+	return ret;
 }
 
 /* The task's worker pool; current must be the task. */
@@ -239,6 +247,9 @@ static void io_tctx_cancel_parked(struct io_uring_task *tctx)
 			continue;
 		io_drain_cancel(ctx, current);
 		io_cancel_parked_all(ctx, current);
+		io_iopoll_reap_all(ctx);
+		if (ctx->submitter_task == current)
+			io_run_local_tw(ctx, false);
 		percpu_ref_put(&ctx->refs);
 	}
 }

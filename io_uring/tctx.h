@@ -62,7 +62,8 @@ int io_ringfd_unregister(struct io_ring_ctx *ctx, void __user *arg,
 			 unsigned int nr_args);
 int io_ringfd_install(struct io_ring_ctx *ctx, struct file *file);
 struct file *io_ringfd_get(unsigned int index, bool take_ref, int *err);
-void io_tctx_set_max_workers(struct io_ring_ctx *ctx, u32 *counts);
-int io_tctx_wq_affinity(struct io_uring_task *tctx, const struct cpumask *mask);
+void io_tctx_set_max_workers(struct io_ring_ctx *ctx, struct task_struct *tsk,
+			     u32 *counts);
+int io_tctx_wq_affinity(struct task_struct *tsk, const struct cpumask *mask);
 
 #endif /* IO_URING_TCTX_H */

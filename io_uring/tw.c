@@ -5,16 +5,22 @@
  * Completions that happen elsewhere (an interrupt, a wake-up, another
  * task) often need the submitter: to touch its memory, or simply to keep
  * completion work on the task that asked for it. They queue a callback
- * with io_req_queue_tw(). Callbacks go on the task's tw_list and one
- * task_work runs them all, oldest first, so CQEs keep the order in which
- * requests finished. How the submitter learns about them is fixed at
- * setup:
+ * with io_req_queue_tw(), which runs callbacks oldest first, so CQEs keep
+ * the order in which requests finished. Where they wait and how the
+ * submitter learns about them is fixed at setup:
  *
- *  - default:        a signal-like notification that interrupts it;
- *  - COOP_TASKRUN:   no IPI, they run at its next kernel entry;
- *  - DEFER_TASKRUN:  no notification, they run when it waits for
- *                    completions in io_uring_enter(), woken through the
- *                    CQ wait queue.
+ *  - default:        on the task's tw_list, run by one task_work, with a
+ *                    signal-like notification that interrupts the task;
+ *  - COOP_TASKRUN:   the same without an IPI: they run at its next
+ *                    kernel entry;
+ *  - SQPOLL:         the same for the SQ thread, which is woken and runs
+ *                    them in its loop;
+ *  - DEFER_TASKRUN:  on the ring's own local_tw list, run only when the
+ *                    ring's single submitter waits for completions in
+ *                    io_uring_enter(), woken through the CQ wait queue.
+ *
+ * With TASKRUN_FLAG, IORING_SQ_TASKRUN tells the application that
+ * callbacks wait, so that it enters the kernel to run them.
  *
  * If the task is exiting and takes no more task_work, the callbacks run
  * from each ring's fallback work with IO_URING_F_TASK_DEAD.
@@ -55,25 +61,28 @@ static void io_tw_batch_add(struct io_tw_batch *b, struct io_kiocb *req)
 	b->tail = &req->batch_next;
 }
 
-/* The task_work of a task's io_uring state: run what was queued. */
-void io_tctx_run_tw(struct callback_head *cb)
+static void io_tw_clear_flag(struct io_ring_ctx *ctx)
 {
-	struct io_uring_task *tctx = container_of(cb, struct io_uring_task,
-						  tw_cb);
-	struct llist_node *node;
+	if (ctx->flags & IORING_SETUP_TASKRUN_FLAG)
+		atomic_andnot(IORING_SQ_TASKRUN, &ctx->rings->sq_flags);
+}
+
+/* Run callbacks taken off a list, newest first as llist leaves them. */
+static void io_tw_run_list(struct llist_node *node, unsigned int flags)
+{
 	struct io_tw_batch batch = { .ctx = NULL };
-	unsigned int flags = 0;
+	struct io_ring_ctx *last = NULL;
 	struct io_kiocb *req, *tmp;
 
-	if (unlikely(current->flags & PF_EXITING))
-		flags |= IO_URING_F_TASK_DEAD;
-	/* before the list empties: see io_req_queue_tw() */
-	WRITE_ONCE(tctx->tw_signalled, false);
-	node = llist_del_all(&tctx->tw_list);
 	batch.tail = &batch.first;
 	/* a callback may queue its request again: read next first */
 	node = llist_reverse_order(node);
 	llist_for_each_entry_safe(req, tmp, node, tw_node) {
+		/* before running: work queued meanwhile raises it again */
+		if (req->ctx != last) {
+			last = req->ctx;
+			io_tw_clear_flag(last);
+		}
 		if (req->tw_fn == io_req_complete_tw) {
 			io_tw_batch_add(&batch, req);
 			continue;
@@ -83,6 +92,41 @@ void io_tctx_run_tw(struct callback_head *cb)
 		req->tw_fn(req, flags);
 	}
 	io_tw_batch_flush(&batch);
+}
+
+static unsigned int io_tw_flags(void)
+{
+	return unlikely(current->flags & PF_EXITING) ? IO_URING_F_TASK_DEAD : 0;
+}
+
+/* The task_work of a task's io_uring state: run what was queued. */
+void io_tctx_run_tw(struct callback_head *cb)
+{
+	struct io_uring_task *tctx = container_of(cb, struct io_uring_task,
+						  tw_cb);
+
+	/* before the list empties: see io_req_queue_tw() */
+	WRITE_ONCE(tctx->tw_signalled, false);
+	io_tw_run_list(llist_del_all(&tctx->tw_list), io_tw_flags());
+}
+
+/**
+ * io_run_local_tw - run a DEFER_TASKRUN ring's callbacks
+ * @dead: the submitter is gone (ring teardown): IO_URING_F_TASK_DEAD
+ *
+ * Return: true if there were any.
+ */
+bool io_run_local_tw(struct io_ring_ctx *ctx, bool dead)
+{
+	struct llist_node *node;
+
+	if (llist_empty(&ctx->local_tw))
+		return false;
+	/* callbacks may sleep; the waiter calls us between prepare and sleep */
+	__set_current_state(TASK_RUNNING);
+	node = llist_del_all(&ctx->local_tw);
+	io_tw_run_list(node, dead ? IO_URING_F_TASK_DEAD : io_tw_flags());
+	return true;
 }
 
 void io_fallback_work(struct work_struct *work)
@@ -114,9 +158,8 @@ static void io_tw_fallback(struct io_uring_task *tctx)
 
 static enum task_work_notify_mode io_tw_notify(struct io_ring_ctx *ctx)
 {
-	if (ctx->flags & IORING_SETUP_DEFER_TASKRUN)
-		return TWA_NONE;
-	if (ctx->flags & IORING_SETUP_COOP_TASKRUN)
+	/* the SQ thread looks for task work in its loop, and is woken */
+	if (ctx->flags & (IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SQPOLL))
 		return TWA_SIGNAL_NO_IPI;
 	return TWA_SIGNAL;
 }
@@ -131,14 +174,24 @@ void io_req_queue_tw(struct io_kiocb *req, io_tw_fn fn)
 {
 	struct io_uring_task *tctx = req->task->io_uring;
 	struct io_ring_ctx *ctx = req->ctx;
-	enum task_work_notify_mode notify = io_tw_notify(ctx);
+	enum task_work_notify_mode notify;
 
 	req->tw_fn = fn;
+	if (ctx->flags & IORING_SETUP_TASKRUN_FLAG)
+		atomic_or(IORING_SQ_TASKRUN, &ctx->rings->sq_flags);
+	if (ctx->flags & IORING_SETUP_DEFER_TASKRUN) {
+		/* a waiter checks the list after it prepares to sleep */
+		if (llist_add(&req->tw_node, &ctx->local_tw))
+			wake_up_all(&ctx->cq_wait);
+		return;
+	}
+	notify = io_tw_notify(ctx);
 	if (!llist_add(&req->tw_node, &tctx->tw_list)) {
 		/*
-		 * Queued already, maybe by a ring that does not notify. A
-		 * true tw_signalled was set in this round, since the run
-		 * clears it before it empties the list.
+		 * Queued already, maybe by a ring that does not interrupt
+		 * (COOP_TASKRUN), while this one must. A true tw_signalled
+		 * was set in this round, since the run clears it before it
+		 * empties the list.
 		 */
 		if (notify == TWA_SIGNAL && !READ_ONCE(tctx->tw_signalled))
 			set_notify_signal(req->task);
@@ -150,9 +203,9 @@ void io_req_queue_tw(struct io_kiocb *req, io_tw_fn fn)
 			io_tw_fallback(tctx);
 			return;
 		}
+		if (ctx->flags & IORING_SETUP_SQPOLL)
+			wake_up_process(req->task);
 	}
-	if (notify == TWA_NONE)
-		wake_up_all(&ctx->cq_wait);
 }
 
 /* Run pending task work of current, if any. Returns true if some ran. */
