@@ -5,7 +5,8 @@
 # Without: an interactive shell on the console.
 # Env: QEMU_TIMEOUT (s, default 1800), QEMU_MODE=icount for deterministic
 # timing (-smp 1), QEMU_APPEND for extra kernel arguments, QEMU_DISK for a
-# raw disk image attached as /dev/vda.
+# raw disk image attached as /dev/vda, QEMU_EXTRA for more QEMU options
+# (e.g. "-s" for a gdb stub, see iprof.sh).
 . "$(dirname "$0")/lib.sh"
 KERNEL=${1:?kernel} VARIANT=${2:?variant}
 shift 2
@@ -28,6 +29,8 @@ args=(qemu-system-x86_64 "${accel[@]}" -cpu max -m 2G -nographic -no-reboot
 	-kernel "$img" -initrd "$BUILD/initramfs.cpio.gz"
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap)
 
+# shellcheck disable=SC2206
+args+=(${QEMU_EXTRA:-})
 if [ -n "${QEMU_DISK:-}" ]; then
 	args+=(-drive "file=$QEMU_DISK,if=virtio,format=raw,cache=unsafe")
 fi

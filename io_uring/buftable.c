@@ -330,8 +330,31 @@ struct io_mapped_buf *io_buf_get(struct io_ring_ctx *ctx, unsigned int index)
 }
 
 /* An iterator over [addr, addr + len), which must lie inside @buf. */
-int io_buf_import(struct io_mapped_buf *buf, int ddir, u64 addr, size_t len,
-		  struct iov_iter *iter)
+/*
+ * Start @iter @off bytes into @buf. Its bvecs are its pages: the first may
+ * begin mid-page, every other one but the last is a whole page. So the
+ * bvec holding @off is found by division, where iov_iter_advance() would
+ * walk every bvec before it.
+ */
+static void io_buf_iter_skip(struct io_mapped_buf *buf, struct iov_iter *iter,
+			     size_t off)
+{
+	const struct bio_vec *bv = buf->bvec;
+	size_t skip = off;
+
+	if (skip >= bv->bv_len) {
+		skip -= bv->bv_len;
+		bv += 1 + skip / PAGE_SIZE;
+		skip %= PAGE_SIZE;
+	}
+	iter->nr_segs -= bv - buf->bvec;
+	iter->bvec = bv;
+	iter->iov_offset = skip;
+	iter->count -= off;
+}
+
+/* Is [@addr, @addr + @len) inside @buf? -EFAULT if not. */
+int io_buf_check(struct io_mapped_buf *buf, u64 addr, size_t len)
 {
 	u64 end;
 
@@ -339,9 +362,20 @@ int io_buf_import(struct io_mapped_buf *buf, int ddir, u64 addr, size_t len,
 		return -EFAULT;
 	if (addr < buf->ubuf || end > buf->ubuf + buf->len)
 		return -EFAULT;
-	iov_iter_bvec(iter, ddir, buf->bvec, buf->nr_bvecs,
-		      addr - buf->ubuf + len);
-	iov_iter_advance(iter, addr - buf->ubuf);
+	return 0;
+}
+
+int io_buf_import(struct io_mapped_buf *buf, int ddir, u64 addr, size_t len,
+		  struct iov_iter *iter)
+{
+	size_t off;
+
+	if (io_buf_check(buf, addr, len))
+		return -EFAULT;
+	off = addr - buf->ubuf;
+	iov_iter_bvec(iter, ddir, buf->bvec, buf->nr_bvecs, off + len);
+	if (off)
+		io_buf_iter_skip(buf, iter, off);
 	return 0;
 }
 

@@ -26,6 +26,7 @@ int io_bufs_update(struct io_ring_ctx *ctx, u32 off, struct iovec __user *uvec,
 int io_bufs_clone(struct io_ring_ctx *ctx, struct io_ring_ctx *src);
 struct io_mapped_buf *io_buf_get(struct io_ring_ctx *ctx, unsigned int index);
 void io_buf_put(struct io_mapped_buf *buf);
+int io_buf_check(struct io_mapped_buf *buf, u64 addr, size_t len);
 int io_buf_import(struct io_mapped_buf *buf, int ddir, u64 addr, size_t len,
 		  struct iov_iter *iter);
 

@@ -200,9 +200,33 @@ void io_cq_lock(struct io_ring_ctx *ctx)
 	spin_lock(&ctx->completion_lock);
 }
 
-/* Add one CQE; returns false if it had to be dropped for lack of memory. */
-bool io_cq_add(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
-	       u64 extra1, u64 extra2)
+/*
+ * Write a CQE straight into the ring if it has room and nothing waits on
+ * the overflow list (which must drain first, to keep the order).
+ */
+static __always_inline bool io_cq_try_fill(struct io_ring_ctx *ctx,
+					   u64 user_data, s32 res, u32 cflags,
+					   u64 extra1, u64 extra2)
+{
+	struct io_uring_cqe *cqe;
+
+	if (unlikely(test_bit(IO_CHECK_CQ_OVERFLOW, &ctx->check_cq) ||
+		     io_cq_full(ctx)))
+		return false;
+	cqe = io_cqe_slot(ctx, ctx->cached_cq_tail++);
+	cqe->user_data = user_data;
+	cqe->res = res;
+	cqe->flags = cflags;
+	if (io_cqe32(ctx)) {
+		cqe->big_cqe[0] = extra1;
+		cqe->big_cqe[1] = extra2;
+	}
+	return true;
+}
+
+static noinline bool io_cq_add_overflow(struct io_ring_ctx *ctx,
+					u64 user_data, s32 res, u32 cflags,
+					u64 extra1, u64 extra2)
 {
 	struct {
 		struct io_uring_cqe cqe;
@@ -212,15 +236,67 @@ bool io_cq_add(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
 		.extra = { extra1, extra2 },
 	};
 
-	lockdep_assert_held(&ctx->completion_lock);
-	trace_io_uring_complete(ctx, user_data, res, cflags);
-	if (likely(!test_bit(IO_CHECK_CQ_OVERFLOW, &ctx->check_cq) &&
-		   !io_cq_full(ctx))) {
-		io_cq_fill(ctx, &c.cqe);
-		return true;
-	}
 	io_cq_overflow(ctx, &c.cqe);
 	return !test_bit(IO_CHECK_CQ_DROPPED, &ctx->check_cq);
+}
+
+/* Add one CQE; returns false if it had to be dropped for lack of memory. */
+bool io_cq_add(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
+	       u64 extra1, u64 extra2)
+{
+	lockdep_assert_held(&ctx->completion_lock);
+	trace_io_uring_complete(ctx, user_data, res, cflags);
+	if (likely(io_cq_try_fill(ctx, user_data, res, cflags, extra1, extra2)))
+		return true;
+	return io_cq_add_overflow(ctx, user_data, res, cflags, extra1, extra2);
+}
+
+/* Room in the CQ ring; none while older CQEs wait on the overflow list. */
+static u32 io_cq_room(struct io_ring_ctx *ctx)
+{
+	u32 used = ctx->cached_cq_tail - READ_ONCE(ctx->rings->cq_head);
+
+	if (test_bit(IO_CHECK_CQ_OVERFLOW, &ctx->check_cq) ||
+	    used >= ctx->cq_entries)
+		return 0;
+	return ctx->cq_entries - used;
+}
+
+/*
+ * Add the CQEs of requests linked through batch_next, as io_cq_add()
+ * would one by one, with the ring's geometry read once for the batch.
+ */
+void io_cq_add_reqs(struct io_ring_ctx *ctx, struct io_kiocb *req)
+{
+	struct io_uring_cqe *cqes = ctx->rings->cqes;
+	unsigned int mask = ctx->cq_entries - 1, shift = io_cqe32(ctx);
+	u32 room = io_cq_room(ctx), tail = ctx->cached_cq_tail;
+
+	lockdep_assert_held(&ctx->completion_lock);
+	for (; req; req = req->batch_next) {
+		struct io_cqe *c = &req->cqe;
+		struct io_uring_cqe *cqe;
+
+		if (!io_req_posts_cqe(req))
+			continue;
+		trace_io_uring_complete(ctx, c->user_data, c->res, c->flags);
+		if (unlikely(!room)) {
+			/* from here on, in order, behind the overflow list */
+			io_cq_add_overflow(ctx, c->user_data, c->res, c->flags,
+					   req->big_cqe[0], req->big_cqe[1]);
+			continue;
+		}
+		room--;
+		cqe = &cqes[(tail++ & mask) << shift];
+		cqe->user_data = c->user_data;
+		cqe->res = c->res;
+		cqe->flags = c->flags;
+		if (shift) {
+			cqe->big_cqe[0] = req->big_cqe[0];
+			cqe->big_cqe[1] = req->big_cqe[1];
+		}
+	}
+	ctx->cached_cq_tail = tail;
 }
 
 /* Make the added CQEs visible, once, and wake whoever waits for them. */

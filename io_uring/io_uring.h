@@ -10,6 +10,7 @@
 #ifndef IO_URING_CORE_H
 #define IO_URING_CORE_H
 
+#include <linux/blkdev.h>
 #include <linux/io_uring_types.h>
 #include <linux/io_uring/cmd.h>
 #include <linux/mutex.h>
@@ -118,6 +119,15 @@ struct io_ring_ctx {
 		struct task_struct	*batch_task;
 		struct io_kiocb		*batch_first;
 		struct io_kiocb		**batch_tail;
+		/*
+		 * Block I/O of a submission goes out under one plug, started
+		 * by the first request that may need it if plug_want says
+		 * enough SQEs are coming (the block layer then allocates for
+		 * the whole batch at once).
+		 */
+		struct blk_plug		plug;
+		unsigned int		plug_want;
+		bool			plug_started;
 		/* freed requests kept for the next submission */
 		struct io_kiocb		*req_cache;
 		unsigned int		req_cache_nr;
@@ -383,6 +393,13 @@ static inline unsigned int io_sq_pending(struct io_ring_ctx *ctx)
 	return min(queued, ctx->sq_entries);
 }
 
+/* A request posts its CQE unless it succeeded and asked to skip it. */
+static inline bool io_req_posts_cqe(struct io_kiocb *req)
+{
+	return !(req->flags & IOSQE_CQE_SKIP_SUCCESS) ||
+	       (req->flags & REQ_F_FAILED);
+}
+
 /* cqe.c */
 bool io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
 		 u64 extra1, u64 extra2);
@@ -390,6 +407,7 @@ void io_cq_lock(struct io_ring_ctx *ctx);
 bool io_cq_add(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
 	       u64 extra1, u64 extra2);
 void io_cq_unlock_post(struct io_ring_ctx *ctx);
+void io_cq_add_reqs(struct io_ring_ctx *ctx, struct io_kiocb *req);
 void io_req_complete(struct io_kiocb *req);
 void io_cq_flush_overflow(struct io_ring_ctx *ctx);
 unsigned int io_cq_ready(struct io_ring_ctx *ctx);

@@ -39,6 +39,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 		.ioprio			= 1,
 		.device_poll		= io_rw_device_poll,
 		.iopoll			= 1,
+		.plug			= 1,
 	},
 	[IORING_OP_WRITEV] = {
 		.name			= "WRITEV",
@@ -52,6 +53,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 		.ioprio			= 1,
 		.device_poll		= io_rw_device_poll,
 		.iopoll			= 1,
+		.plug			= 1,
 	},
 	[IORING_OP_FSYNC] = {
 		.name			= "FSYNC",
@@ -70,6 +72,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 		.ioprio			= 1,
 		.device_poll		= io_rw_device_poll,
 		.iopoll			= 1,
+		.plug			= 1,
 	},
 	[IORING_OP_WRITE_FIXED] = {
 		.name			= "WRITE_FIXED",
@@ -82,6 +85,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 		.ioprio			= 1,
 		.device_poll		= io_rw_device_poll,
 		.iopoll			= 1,
+		.plug			= 1,
 	},
 	[IORING_OP_POLL_ADD] = {
 		.name			= "POLL_ADD",
@@ -175,6 +179,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 		.ioprio			= 1,
 		.device_poll		= io_rw_device_poll,
 		.iopoll			= 1,
+		.plug			= 1,
 	},
 	[IORING_OP_WRITE] = {
 		.name			= "WRITE",
@@ -187,6 +192,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 		.ioprio			= 1,
 		.device_poll		= io_rw_device_poll,
 		.iopoll			= 1,
+		.plug			= 1,
 	},
 	[IORING_OP_FADVISE] = {
 		.name			= "FADVISE",

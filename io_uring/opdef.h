@@ -41,6 +41,8 @@ struct io_op_def {
 	unsigned int	hash_reg_file : 1;
 	/* always blocks: skip the non-blocking attempt, go to a worker */
 	unsigned int	always_async : 1;
+	/* may submit block I/O: batches of it go out under one plug */
+	unsigned int	plug : 1;
 	/* on a pollable file, waits for EPOLLIN / EPOLLOUT */
 	unsigned int	pollin : 1;
 	unsigned int	pollout : 1;

@@ -80,8 +80,6 @@ int io_prep_rw(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 int io_prep_rw_fixed(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
 	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
-	int ddir = req->opcode == IORING_OP_READ_FIXED ? ITER_DEST : ITER_SOURCE;
-	struct iov_iter iter;
 	int ret;
 
 	ret = io_rw_prep_common(req, sqe);
@@ -91,7 +89,7 @@ int io_prep_rw_fixed(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	if (!req->buf)
 		return -EFAULT;
 	/* the range must lie inside the buffer: check it now */
-	ret = io_buf_import(req->buf, ddir, rw->addr, rw->len, &iter);
+	ret = io_buf_check(req->buf, rw->addr, rw->len);
 	if (ret) {
 		io_buf_put(req->buf);
 		req->buf = NULL;
@@ -163,7 +161,8 @@ static int io_rw_iter(struct io_kiocb *req, int ddir, struct iov_iter *iter)
 		else
 			ret = import_ubuf(ddir, u64_to_user_ptr(rw->addr),
 					  rw->len, iter);
-		if (!ret)
+		/* what an earlier attempt moved */
+		if (!ret && req->cqe.res)
 			iov_iter_advance(iter, req->cqe.res);
 		return ret;
 	}
@@ -175,7 +174,8 @@ static int io_rw_iter(struct io_kiocb *req, int ddir, struct iov_iter *iter)
 	if (len > MAX_RW_COUNT)
 		len = MAX_RW_COUNT;
 	iov_iter_init(iter, ddir, vec->iov, vec->nr, len);
-	iov_iter_advance(iter, req->cqe.res);
+	if (req->cqe.res)
+		iov_iter_advance(iter, req->cqe.res);
 	return 0;
 }
 
@@ -241,6 +241,8 @@ static int io_rw_init_kiocb(struct io_kiocb *req, int ddir)
 				 ddir == ITER_DEST ? READ : WRITE);
 	if (unlikely(ret))
 		return ret;
+	/* bios come from a per-CPU cache: we complete in task context */
+	kiocb->ki_flags |= IOCB_ALLOC_CACHE;
 	if (req->ctx->flags & IORING_SETUP_IOPOLL) {
 		/* only direct I/O to a device that can be polled */
 		if (!(kiocb->ki_flags & IOCB_DIRECT) || !file->f_op->iopoll)

@@ -112,9 +112,15 @@ static void io_sq_ring_run(struct io_ring_ctx *ctx, bool share)
 	unsigned int nr = io_sq_pending(ctx);
 	const struct cred *old = NULL;
 
-	/* a ring being closed takes no new requests */
-	if (percpu_ref_is_dying(&ctx->refs) || io_tctx_attach(ctx))
+	/*
+	 * A ring being closed takes no new requests. The reference also
+	 * keeps a closed ring from reaching zero under us: its teardown
+	 * would then wait for sqd->lock, and the requests we make.
+	 */
+	if (!percpu_ref_tryget_live(&ctx->refs))
 		return;
+	if (io_tctx_attach(ctx))
+		goto out;
 	if (share)
 		nr = min(nr, IO_SQ_FAIR_BATCH);
 	if (ctx->creds != current_cred())
@@ -128,6 +134,8 @@ static void io_sq_ring_run(struct io_ring_ctx *ctx, bool share)
 		revert_creds(old);
 	if (nr && wq_has_sleeper(&ctx->sq_space_wait))
 		wake_up(&ctx->sq_space_wait);
+out:
+	percpu_ref_put(&ctx->refs);
 }
 
 /* One pass over every ring; returns true if any had work. */

@@ -38,10 +38,11 @@ int __init io_req_cache_init(void)
 }
 
 /*
- * Requests freed at the end of a submission are kept on ctx->req_cache
- * (under uring_lock) for the next one, up to this many. A kept request
- * keeps its reference on ctx->refs, so reuse costs no atomic; the ring's
- * exit work drops them before it waits for the references to go.
+ * Requests freed at the end of a submission or of a task work batch are
+ * kept on ctx->req_cache (under uring_lock) for the next submission, up
+ * to this many. A kept request keeps its reference on ctx->refs, so reuse
+ * costs no atomic; the ring's exit work drops them before it waits for
+ * the references to go, and none are kept after that.
  */
 #define IO_REQ_CACHE_MAX	128
 
@@ -68,7 +69,12 @@ static void io_req_recycle(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 
-	if (ctx->req_cache_nr < IO_REQ_CACHE_MAX) {
+	/*
+	 * Not once the ring is closing: its teardown emptied the cache
+	 * (under uring_lock, after the kill) and waits for every reference.
+	 */
+	if (ctx->req_cache_nr < IO_REQ_CACHE_MAX &&
+	    !percpu_ref_is_dying(&ctx->refs)) {
 		req->batch_next = ctx->req_cache;
 		ctx->req_cache = req;
 		ctx->req_cache_nr++;
@@ -117,7 +123,9 @@ static void io_req_release(struct io_kiocb *req)
 		fput(req->file);
 	if (req->buf)
 		io_buf_put(req->buf);
-	kfree(req->poll);
+	/* kfree(NULL) is not free on the hot path */
+	if (unlikely(req->poll))
+		kfree(req->poll);
 	if (req->flags & REQ_F_INFLIGHT)
 		io_req_uncount_inflight(req);
 }
@@ -294,6 +302,11 @@ static int io_init_req(struct io_ring_ctx *ctx, struct io_kiocb *req,
 	}
 	if (def->needs_file)
 		req->fd = READ_ONCE(sqe->fd);
+	if (unlikely(ctx->plug_want) && def->plug) {
+		blk_start_plug_nr_ios(&ctx->plug, ctx->plug_want);
+		ctx->plug_started = true;
+		ctx->plug_want = 0;
+	}
 	/* a failed prep leaves nothing for the op's cleanup to undo */
 	req->opcode = opcode;
 	ret = def->prep(req, sqe);
@@ -304,12 +317,6 @@ static int io_init_req(struct io_ring_ctx *ctx, struct io_kiocb *req,
 
 static void io_drain_kick(struct io_ring_ctx *ctx);
 static void io_req_link_done(struct io_kiocb *req);
-
-static bool io_req_posts_cqe(struct io_kiocb *req)
-{
-	return !(req->flags & IOSQE_CQE_SKIP_SUCCESS) ||
-	       (req->flags & REQ_F_FAILED);
-}
 
 /* The request's final CQE is out (or skipped): it is no longer pending. */
 static void io_req_posted(struct io_kiocb *req)
@@ -324,7 +331,7 @@ static void io_req_posted(struct io_kiocb *req)
 }
 
 /* After the CQE: start or cancel the rest of the chain, drop our ref. */
-static void io_req_finish(struct io_kiocb *req, bool recycle)
+static __always_inline void io_req_finish(struct io_kiocb *req, bool recycle)
 {
 	if (unlikely(req->link || (req->flags & REQ_F_GUARDED)))
 		io_req_link_done(req);
@@ -343,7 +350,7 @@ static void io_req_finish(struct io_kiocb *req, bool recycle)
  * joins the batch whose CQEs go out together at the end; otherwise its
  * CQE is posted now.
  */
-static void io_req_done(struct io_kiocb *req)
+static __always_inline void io_req_done(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 
@@ -372,12 +379,7 @@ void io_req_complete_list(struct io_ring_ctx *ctx, struct io_kiocb *req,
 	struct io_kiocb *next;
 
 	io_cq_lock(ctx);
-	for (next = req; next; next = next->batch_next) {
-		if (io_req_posts_cqe(next))
-			io_cq_add(ctx, next->cqe.user_data, next->cqe.res,
-				  next->cqe.flags, next->big_cqe[0],
-				  next->big_cqe[1]);
-	}
+	io_cq_add_reqs(ctx, req);
 	io_cq_unlock_post(ctx);
 	for (; req; req = next) {
 		next = req->batch_next;
@@ -424,7 +426,7 @@ static void io_fail_chain(struct io_kiocb *req)
 	__io_fail_chain(req, false);
 }
 
-static void io_queue_req(struct io_kiocb *req);
+static void io_queue_req_cold(struct io_kiocb *req);
 
 /* Task work: issue the next request of a chain from the submitter. */
 static void io_req_issue_tw(struct io_kiocb *req, unsigned int issue_flags)
@@ -436,7 +438,7 @@ static void io_req_issue_tw(struct io_kiocb *req, unsigned int issue_flags)
 		return;
 	}
 	mutex_lock(&ctx->uring_lock);
-	io_queue_req(req);
+	io_queue_req_cold(req);
 	mutex_unlock(&ctx->uring_lock);
 }
 
@@ -578,14 +580,14 @@ static unsigned int io_issue_flags(struct io_ring_ctx *ctx)
 }
 
 /* Finish an issue attempt that did not hand the request elsewhere. */
-static void io_issue_done(struct io_kiocb *req, int ret)
+static __always_inline void io_issue_done(struct io_kiocb *req, int ret)
 {
 	if (ret == IOU_QUEUED)
 		return;
-	if (ret < 0)
+	if (unlikely(ret < 0))
 		io_req_fail(req, ret);
 	else
-		io_req_complete(req);
+		io_req_done(req);
 }
 
 static bool io_file_is_reg(struct file *file)
@@ -707,6 +709,56 @@ const struct io_wq_ops io_req_wq_ops = {
 	.cancel	= io_wq_cancel_req,
 };
 
+/**
+ * io_req_run - issue @req now, with uring_lock held
+ *
+ * What would block waits for readiness (fast poll) if its file can say
+ * when it is ready, and goes to the worker pool otherwise.
+ */
+static __always_inline void io_req_issued(struct io_kiocb *req, int ret)
+{
+	/* its completion runs as our task work, so req is still ours here */
+	if (ret == IOU_QUEUED)
+		io_req_mark_inflight(req);
+	io_issue_done(req, ret);
+}
+
+/* The first attempt would have blocked: wait for readiness, or a worker. */
+static noinline void io_req_run_blocked(struct io_kiocb *req)
+{
+	int ret, tries = 0;
+
+	for (;;) {
+		ret = io_poll_wait_ready(req);
+		if (ret > 0)
+			return;
+		/* ready by now: try again, but a file that lies gets a worker */
+		if (ret || tries++ >= 2)
+			break;
+		ret = io_issue(req, io_issue_flags(req->ctx));
+		if (ret != -EAGAIN) {
+			io_req_issued(req, ret);
+			return;
+		}
+	}
+	io_req_queue_async(req);
+}
+
+static __always_inline void __io_req_run(struct io_kiocb *req)
+{
+	int ret = io_issue(req, io_issue_flags(req->ctx));
+
+	if (unlikely(ret == -EAGAIN) && !(req->flags & REQ_F_NOWAIT))
+		io_req_run_blocked(req);
+	else
+		io_req_issued(req, ret);
+}
+
+void io_req_run(struct io_kiocb *req)
+{
+	__io_req_run(req);
+}
+
 /*
  * @req is about to be issued and a linked timeout follows it: start the
  * timeout first, so that it runs whatever @req does. @req becomes
@@ -733,7 +785,7 @@ static void io_link_arm_guard(struct io_kiocb *req)
 	io_issue_done(guard, ret);
 }
 
-static void io_queue_req(struct io_kiocb *req)
+static __always_inline void io_queue_req(struct io_kiocb *req)
 {
 	/* a chain whose assembly failed runs no request at all */
 	if (unlikely(req->flags & REQ_F_FAILED)) {
@@ -748,35 +800,13 @@ static void io_queue_req(struct io_kiocb *req)
 		io_req_queue_async(req);
 		return;
 	}
-	io_req_run(req);
+	__io_req_run(req);
 }
 
-/**
- * io_req_run - issue @req now, with uring_lock held
- *
- * What would block waits for readiness (fast poll) if its file can say
- * when it is ready, and goes to the worker pool otherwise.
- */
-void io_req_run(struct io_kiocb *req)
+/* io_queue_req() for the paths that are not submission's own. */
+static noinline void io_queue_req_cold(struct io_kiocb *req)
 {
-	int ret, tries = 0;
-
-again:
-	ret = io_issue(req, io_issue_flags(req->ctx));
-	if (unlikely(ret == -EAGAIN) && !(req->flags & REQ_F_NOWAIT)) {
-		ret = io_poll_wait_ready(req);
-		if (ret > 0)
-			return;
-		/* ready by now: try again, but a file that lies gets a worker */
-		if (!ret && tries++ < 2)
-			goto again;
-		io_req_queue_async(req);
-		return;
-	}
-	/* its completion runs as our task work, so req is still ours here */
-	if (ret == IOU_QUEUED)
-		io_req_mark_inflight(req);
-	io_issue_done(req, ret);
+	io_queue_req(req);
 }
 
 /* The op completes asynchronously: the submitter must wait for it on exit. */
@@ -891,7 +921,7 @@ static void io_drain_flush_tw(struct io_kiocb *req, unsigned int issue_flags)
 		else if (first->task != current)
 			io_req_queue_tw(first, io_req_issue_tw);
 		else
-			io_queue_req(first);
+			io_queue_req_cold(first);
 	}
 	mutex_unlock(&ctx->uring_lock);
 }
@@ -915,7 +945,7 @@ void io_drain_cancel(struct io_ring_ctx *ctx, struct task_struct *task)
 }
 
 /* Queue a chain head, unless it must wait behind earlier requests. */
-static void io_submit_queue(struct io_kiocb *req)
+static __always_inline void io_submit_queue(struct io_kiocb *req)
 {
 	if (unlikely(READ_ONCE(req->ctx->drain_active) ||
 		     (req->flags & IOSQE_IO_DRAIN)) && io_drain_hold(req))
@@ -1033,6 +1063,8 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 	ctx->batch_first = NULL;
 	ctx->batch_tail = &ctx->batch_first;
 	ctx->batch_task = current;
+	/* as 6.12 does: a plug pays off from three requests on */
+	ctx->plug_want = want > 2 ? want : 0;
 	while (done < want) {
 		const struct io_uring_sqe *sqe;
 		struct io_kiocb *req;
@@ -1053,6 +1085,11 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 	}
 	/* a chain left open by the last SQE runs as it is */
 	io_link_flush(ctx);
+	if (ctx->plug_started) {
+		ctx->plug_started = false;
+		blk_finish_plug(&ctx->plug);
+	}
+	ctx->plug_want = 0;
 	io_batch_flush(ctx);
 	/* the release lets the application reuse the consumed SQEs */
 	smp_store_release(&ctx->rings->sq_head, ctx->cached_sq_head);

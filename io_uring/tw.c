@@ -44,8 +44,18 @@ struct io_tw_batch {
 
 static void io_tw_batch_flush(struct io_tw_batch *b)
 {
-	if (b->first)
-		io_req_complete_list(b->ctx, b->first, false);
+	struct io_ring_ctx *ctx = b->ctx;
+
+	/*
+	 * With uring_lock the freed requests go back to the ring's cache.
+	 * Only try: whoever holds it may be waiting for us.
+	 */
+	if (b->first && mutex_trylock(&ctx->uring_lock)) {
+		io_req_complete_list(ctx, b->first, true);
+		mutex_unlock(&ctx->uring_lock);
+	} else if (b->first) {
+		io_req_complete_list(ctx, b->first, false);
+	}
 	b->first = NULL;
 	b->tail = &b->first;
 }
