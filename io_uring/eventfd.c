@@ -95,7 +95,7 @@ void io_eventfd_release(struct io_ring_ctx *ctx)
 }
 
 /* Called after CQEs were posted: signal once per batch of new CQEs. */
-void io_eventfd_signal(struct io_ring_ctx *ctx)
+void __io_eventfd_signal(struct io_ring_ctx *ctx)
 {
 	struct io_ev_fd *ev;
 	u32 tail;

@@ -94,6 +94,8 @@ struct io_ring_ctx {
 		struct task_struct	*submitter_task; /* SINGLE_ISSUER */
 		/* clock of wait timeouts (IORING_REGISTER_CLOCK) */
 		clockid_t		clockid;
+		/* IO_URING_F_* of a first, non-blocking issue */
+		unsigned int		issue_flags;
 		/* IORING_SETUP_SQPOLL: the thread's, see sqpoll.c */
 		struct io_sqd		*sqd;
 		struct list_head	sqd_node;

@@ -249,6 +249,11 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 		return NULL;
 	}
 	ctx->flags = p->flags;
+	ctx->issue_flags = IO_URING_F_NONBLOCK;
+	if (ctx->flags & IORING_SETUP_SQE128)
+		ctx->issue_flags |= IO_URING_F_SQE128;
+	if (ctx->flags & IORING_SETUP_CQE32)
+		ctx->issue_flags |= IO_URING_F_CQE32;
 	ctx->sq_entries = p->sq_entries;
 	ctx->cq_entries = p->cq_entries;
 	ctx->creds = get_current_cred();

@@ -570,13 +570,7 @@ static int io_issue(struct io_kiocb *req, unsigned int issue_flags)
 
 static unsigned int io_issue_flags(struct io_ring_ctx *ctx)
 {
-	unsigned int flags = IO_URING_F_NONBLOCK;
-
-	if (ctx->flags & IORING_SETUP_SQE128)
-		flags |= IO_URING_F_SQE128;
-	if (ctx->flags & IORING_SETUP_CQE32)
-		flags |= IO_URING_F_CQE32;
-	return flags;
+	return ctx->issue_flags;
 }
 
 /* Finish an issue attempt that did not hand the request elsewhere. */
@@ -1084,7 +1078,8 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 			break;
 	}
 	/* a chain left open by the last SQE runs as it is */
-	io_link_flush(ctx);
+	if (unlikely(ctx->link_head))
+		io_link_flush(ctx);
 	if (ctx->plug_started) {
 		ctx->plug_started = false;
 		blk_finish_plug(&ctx->plug);

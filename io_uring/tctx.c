@@ -45,7 +45,7 @@ static struct io_uring_task *io_tctx_alloc(void)
 }
 
 /* Make sure current has io_uring state and knows about @ctx. */
-int io_tctx_attach(struct io_ring_ctx *ctx)
+int __io_tctx_attach(struct io_ring_ctx *ctx)
 {
 	struct io_uring_task *tctx = current->io_uring;
 	struct io_tctx_node *node = NULL;
@@ -56,10 +56,6 @@ int io_tctx_attach(struct io_ring_ctx *ctx)
 	 * naming it cannot be marked dead under us.
 	 */
 	if (likely(tctx)) {
-		/* usually the ring we used last; a dead node has no ctx */
-		node = tctx->last_node;
-		if (likely(node && READ_ONCE(node->ctx) == ctx))
-			return 0;
 		node = xa_load(&tctx->rings, (unsigned long)ctx);
 		if (likely(node && node->ctx == ctx)) {
 			tctx->last_node = node;

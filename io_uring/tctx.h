@@ -3,6 +3,7 @@
 #define IO_URING_TCTX_H
 
 #include <linux/llist.h>
+#include <linux/sched.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
@@ -49,7 +50,19 @@ struct io_tctx_node {
 	struct io_ring_ctx	*ctx;		/* NULL once the ring is gone */
 };
 
-int io_tctx_attach(struct io_ring_ctx *ctx);
+int __io_tctx_attach(struct io_ring_ctx *ctx);
+
+/* Make sure current has io_uring state and knows about @ctx. */
+static inline int io_tctx_attach(struct io_ring_ctx *ctx)
+{
+	struct io_uring_task *tctx = current->io_uring;
+
+	/* usually the ring used last; a dead node has no ctx */
+	if (likely(tctx && tctx->last_node &&
+		   READ_ONCE(tctx->last_node->ctx) == ctx))
+		return 0;
+	return __io_tctx_attach(ctx);
+}
 void io_tctx_run_tw(struct callback_head *cb);
 struct io_wq *io_tctx_wq(struct io_uring_task *tctx, unsigned int bounded);
 enum io_wq_cancel io_tctx_cancel_work(struct io_ring_ctx *ctx,
