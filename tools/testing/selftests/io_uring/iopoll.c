@@ -100,8 +100,6 @@ static int iopoll_init(struct test_ring *r, unsigned int entries, unsigned int f
 
 #define IOPOLL_INIT(r, entries, flags) do {					\
 	int __ret = iopoll_init(r, entries, flags);				\
-	if (__ret == -EINVAL)							\
-		SKIP(return, "this kernel has no IORING_SETUP_IOPOLL");	\
 	ASSERT_EQ(0, __ret);							\
 } while (0)
 
@@ -459,8 +457,6 @@ FIXTURE_SETUP(dev)
 	memset(&self->r, 0, sizeof(self->r));
 	self->r.fd = -1;
 	ret = iopoll_init(&self->r, 2 * QD, 0);
-	if (ret == -EINVAL)
-		SKIP(return, "this kernel has no IORING_SETUP_IOPOLL");
 	ASSERT_EQ(0, ret);
 	why = nullb_problem();
 	if (why)
@@ -685,8 +681,6 @@ TEST_F(dev, sqpoll)
 	p.flags = IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL;
 	p.sq_thread_idle = 2000;
 	ret = ring_init(&s, 16, &p);
-	if (ret == -EINVAL)
-		SKIP(return, "this kernel has no IORING_SETUP_SQPOLL");
 	ASSERT_EQ(0, ret);
 
 	/* GETEVENTS is a plain wait here: its timeout counts */

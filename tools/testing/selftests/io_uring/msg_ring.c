@@ -531,8 +531,6 @@ TEST_F(msg, target_iopoll)
 	int ret;
 
 	ret = ring_init_flags(&d, 4, IORING_SETUP_IOPOLL);
-	if (ret == -EINVAL)
-		SKIP(return, "IORING_SETUP_IOPOLL not supported");
 	ASSERT_EQ(0, ret);
 	msg_sqe(_metadata, &self->src, d.fd, IORING_MSG_DATA, 31, UD_T);
 	EXPECT_EQ(0, run_one(_metadata, &self->src));

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "uring_test.h"
 
@@ -186,14 +187,23 @@ static int count_threads(int *workers)
 	return nr;
 }
 
+/*
+ * The tests of FIXTURE(poll) run once per ring mode (the variants below),
+ * those of FIXTURE(poll_once) on a plain ring only (see there why).
+ */
 FIXTURE(poll) {
 	struct test_ring r;
 	int p[2];
 };
 
+RING_MODE_VARIANTS(poll);
+
 FIXTURE_SETUP(poll)
 {
-	ASSERT_EQ(0, ring_init_flags(&self->r, 64, 0));
+	int ret;
+
+	ret = ring_init_mode(&self->r, 64, variant->setup_flags);
+	ASSERT_EQ(0, ret);
 	ASSERT_EQ(0, pipe(self->p));
 }
 
@@ -204,6 +214,29 @@ FIXTURE_TEARDOWN(poll)
 		close(self->p[0]);
 	if (self->p[1] >= 0)
 		close(self->p[1]);
+}
+
+/*
+ * Tests that run on a plain ring only: oneshot_ready_at_once counts the CQEs
+ * posted by the time io_uring_enter() returns, which on an SQPOLL ring says
+ * nothing.
+ */
+FIXTURE(poll_once) {
+	struct test_ring r;
+	int p[2];
+};
+
+FIXTURE_SETUP(poll_once)
+{
+	ASSERT_EQ(0, ring_init_flags(&self->r, 64, 0));
+	ASSERT_EQ(0, pipe(self->p));
+}
+
+FIXTURE_TEARDOWN(poll_once)
+{
+	ring_exit(&self->r);
+	close(self->p[0]);
+	close(self->p[1]);
 }
 
 static void drain(int fd)
@@ -226,7 +259,7 @@ TEST_F(poll, oneshot_pipe_in)
 
 	/* POLLIN only: POLLRDNORM from the wakeup is masked off */
 	ASSERT_NE(NULL, queue_poll(r, self->p[0], POLLIN, 0, 1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_NO_CQE(r);
 	ASSERT_EQ(1, write(self->p[1], "a", 1));
 	EXPECT_CQE(r, 1, POLLIN, 0);
@@ -237,14 +270,14 @@ TEST_F(poll, oneshot_pipe_in)
 
 	/* POLLIN|POLLRDNORM: both bits, as the pipe reports both */
 	ASSERT_NE(NULL, queue_poll(r, self->p[0], POLLIN | POLLRDNORM, 0, 2));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_NO_CQE(r);
 	ASSERT_EQ(1, write(self->p[1], "c", 1));
 	EXPECT_CQE(r, 2, POLLIN | POLLRDNORM, 0);
 }
 
 /* A file that is ready when the poll is armed completes at once. */
-TEST_F(poll, oneshot_ready_at_once)
+TEST_F(poll_once, oneshot_ready_at_once)
 {
 	struct test_ring *r = &self->r;
 
@@ -278,7 +311,7 @@ TEST_F(poll, pollout_write_end)
 	ASSERT_NE(NULL, queue_poll(r, self->p[1], POLLOUT | POLLWRNORM, 0, 2));
 	/* the write end never reports POLLIN */
 	ASSERT_NE(NULL, queue_poll(r, self->p[1], POLLIN, 0, 3));
-	ASSERT_EQ(3, ring_submit(r, 3, 0, 0));
+	ASSERT_EQ(3, ring_submit_mode(r, 3));
 	EXPECT_CQE(r, 1, POLLOUT, 0);
 	EXPECT_CQE(r, 2, POLLOUT | POLLWRNORM, 0);
 	EXPECT_NO_CQE(r);
@@ -287,14 +320,14 @@ TEST_F(poll, pollout_write_end)
 	ASSERT_EQ(4096, fcntl(self->p[1], F_SETPIPE_SZ, 4096));
 	ASSERT_EQ(4096, write(self->p[1], page, sizeof(page)));
 	ASSERT_NE(NULL, queue_poll(r, self->p[1], POLLOUT, 0, 4));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_NO_CQE(r);
 	ASSERT_EQ(4096, read(self->p[0], page, sizeof(page)));
 	EXPECT_CQE(r, 4, POLLOUT, 0);
 
 	/* cancel the POLLIN poll on the write end */
 	ASSERT_NE(NULL, queue_poll_remove(r, 3, 0, 0, 0, 5));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	POP_CQES(r, set, 2);
 	EXPECT_IN_SET(set, 2, 3, -ECANCELED, 0);
 	EXPECT_IN_SET(set, 2, 5, 0, 0);
@@ -308,7 +341,7 @@ TEST_F(poll, pollhup_writer_closed)
 	REQUIRE_OP(IORING_OP_POLL_ADD);
 
 	ASSERT_NE(NULL, queue_poll(r, self->p[0], POLLIN, 0, 1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_NO_CQE(r);
 	close(self->p[1]);
 	self->p[1] = -1;
@@ -317,7 +350,7 @@ TEST_F(poll, pollhup_writer_closed)
 	/* writer already gone: at once, even with no events requested */
 	ASSERT_NE(NULL, queue_poll(r, self->p[0], POLLIN | POLLRDNORM, 0, 2));
 	ASSERT_NE(NULL, queue_poll(r, self->p[0], 0, 0, 3));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	EXPECT_CQE(r, 2, POLLHUP, 0);
 	EXPECT_CQE(r, 3, POLLHUP, 0);
 }
@@ -333,7 +366,7 @@ TEST_F(poll, pollhup_with_data)
 	close(self->p[1]);
 	self->p[1] = -1;
 	ASSERT_NE(NULL, queue_poll(r, self->p[0], POLLIN, 0, 1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, 1, POLLIN | POLLHUP, 0);
 }
 
@@ -348,7 +381,7 @@ TEST_F(poll, pollerr_reader_closed)
 	self->p[0] = -1;
 	ASSERT_NE(NULL, queue_poll(r, self->p[1], POLLOUT, 0, 1));
 	ASSERT_NE(NULL, queue_poll(r, self->p[1], 0, 0, 2));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	EXPECT_CQE(r, 1, POLLOUT | POLLERR, 0);
 	EXPECT_CQE(r, 2, POLLERR, 0);
 }
@@ -369,7 +402,7 @@ TEST_F(poll, multishot)
 
 	ASSERT_NE(NULL, queue_poll(r, self->p[0], POLLIN, IORING_POLL_ADD_MULTI,
 				   1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_NO_CQE(r);
 
 	for (i = 0; i < 3; i++) {
@@ -385,7 +418,7 @@ TEST_F(poll, multishot)
 	EXPECT_NO_CQE(r);
 
 	ASSERT_NE(NULL, queue_poll_remove(r, 1, 0, 0, 0, 2));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	POP_CQES(r, set, 2);
 	EXPECT_IN_SET(set, 2, 1, -ECANCELED, 0);
 	EXPECT_IN_SET(set, 2, 2, 0, 0);
@@ -394,7 +427,7 @@ TEST_F(poll, multishot)
 	ASSERT_EQ(1, write(self->p[1], "z", 1));
 	EXPECT_NO_CQE(r);
 	ASSERT_NE(NULL, queue_poll_remove(r, 1, 0, 0, 0, 3));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, 3, -ENOENT, 0);
 }
 
@@ -410,7 +443,7 @@ TEST_F(poll, multishot_ready_at_once)
 	ASSERT_EQ(1, write(self->p[1], "x", 1));
 	ASSERT_NE(NULL, queue_poll(r, self->p[0], POLLIN | POLLRDNORM,
 				   IORING_POLL_ADD_MULTI, 1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, 1, POLLIN | POLLRDNORM, IORING_CQE_F_MORE);
 	EXPECT_NO_CQE(r);
 	ASSERT_EQ(1, write(self->p[1], "x", 1));
@@ -422,7 +455,7 @@ TEST_F(poll, multishot_ready_at_once)
 	EXPECT_CQE(r, 1, POLLIN | POLLRDNORM | POLLHUP, IORING_CQE_F_MORE);
 
 	ASSERT_NE(NULL, queue_poll_remove(r, 1, 0, 0, 0, 2));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	POP_CQES(r, set, 2);
 	EXPECT_IN_SET(set, 2, 1, -ECANCELED, 0);
 	EXPECT_IN_SET(set, 2, 2, 0, 0);
@@ -437,7 +470,7 @@ TEST_F(poll, multishot_epolloneshot_event)
 
 	ASSERT_NE(NULL, queue_poll(r, self->p[0], POLLIN | (1U << 30),
 				   IORING_POLL_ADD_MULTI, 1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_NO_CQE(r);
 	ASSERT_EQ(1, write(self->p[1], "x", 1));
 	EXPECT_CQE(r, 1, POLLIN, 0);
@@ -460,19 +493,19 @@ TEST_F(poll, level_flag_rejected)
 	/* a prep failure ends the batch: one at a time */
 	ASSERT_NE(NULL, queue_poll(r, self->p[0], POLLIN, IORING_POLL_ADD_LEVEL,
 				   1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, 1, -EINVAL, 0);
 	ASSERT_NE(NULL, queue_poll(r, self->p[0], POLLIN,
 				   IORING_POLL_ADD_LEVEL | IORING_POLL_ADD_MULTI,
 				   2));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, 2, -EINVAL, 0);
 	ASSERT_NE(NULL, queue_poll(r, self->p[0], POLLIN, 0, 4));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, 4, POLLIN, 0);
 	ASSERT_NE(NULL, queue_poll_remove(r, 4, IORING_POLL_UPDATE_EVENTS |
 					  IORING_POLL_ADD_LEVEL, 0, POLLIN, 3));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, 3, -EINVAL, 0);
 }
 
@@ -510,13 +543,13 @@ TEST_F(poll, poll_add_bad_fields)
 			sqe->ioprio = 1;
 			break;
 		}
-		ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+		ASSERT_EQ(1, ring_submit_mode(r, 1));
 		EXPECT_CQE(r, 10 + i, -EINVAL, 0);
 	}
 	for (i = 0; i < ARRAY_SIZE(bad_flags); i++) {
 		ASSERT_NE(NULL, queue_poll(r, self->p[1], POLLOUT, bad_flags[i],
 					   20 + i));
-		ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+		ASSERT_EQ(1, ring_submit_mode(r, 1));
 		EXPECT_CQE(r, 20 + i, -EINVAL, 0);
 	}
 
@@ -524,14 +557,14 @@ TEST_F(poll, poll_add_bad_fields)
 	sqe = queue_poll(r, self->p[1], POLLOUT, IORING_POLL_ADD_MULTI, 30);
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_CQE_SKIP_SUCCESS;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, 30, -EINVAL, 0);
 
 	/* no provided buffers for poll */
 	sqe = queue_poll(r, self->p[1], POLLOUT, 0, 31);
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_BUFFER_SELECT;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, 31, -EOPNOTSUPP, 0);
 
 	/* ignored fields */
@@ -544,7 +577,7 @@ TEST_F(poll, poll_add_bad_fields)
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_CQE_SKIP_SUCCESS;
 	ASSERT_NE(NULL, ring_nop(r, 42));
-	ASSERT_EQ(3, ring_submit(r, 3, 0, 0));
+	ASSERT_EQ(3, ring_submit_mode(r, 3));
 	EXPECT_CQE(r, 40, POLLOUT, 0);
 	EXPECT_CQE(r, 42, 0, 0);
 	EXPECT_NO_CQE(r);
@@ -562,14 +595,14 @@ TEST_F(poll, remove)
 
 	ASSERT_NE(NULL, queue_poll(r, self->p[0], POLLIN, 0, 1));
 	ASSERT_NE(NULL, queue_poll(r, self->p[0], POLLIN, 0, 2));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	EXPECT_NO_CQE(r);
 
 	/* sqe->fd is not looked at */
 	sqe = queue_poll_remove(r, 1, 0, 0, 0, 100);
 	ASSERT_NE(NULL, sqe);
 	sqe->fd = 12345;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	POP_CQES(r, set, 2);
 	EXPECT_IN_SET(set, 2, 1, -ECANCELED, 0);
 	EXPECT_IN_SET(set, 2, 100, 0, 0);
@@ -577,7 +610,7 @@ TEST_F(poll, remove)
 	/* already gone / never existed */
 	ASSERT_NE(NULL, queue_poll_remove(r, 1, 0, 0, 0, 101));
 	ASSERT_NE(NULL, queue_poll_remove(r, 0x1234, 0, 0, 0, 102));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	EXPECT_CQE(r, 101, -ENOENT, 0);
 	EXPECT_CQE(r, 102, -ENOENT, 0);
 
@@ -585,7 +618,7 @@ TEST_F(poll, remove)
 	ASSERT_EQ(1, write(self->p[1], "x", 1));
 	EXPECT_CQE(r, 2, POLLIN, 0);
 	ASSERT_NE(NULL, queue_poll_remove(r, 2, 0, 0, 0, 103));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, 103, -ENOENT, 0);
 }
 
@@ -599,10 +632,10 @@ TEST_F(poll, remove_ignores_read)
 	REQUIRE_OP(IORING_OP_READ);
 
 	ASSERT_NE(NULL, queue_read(r, self->p[0], buf, sizeof(buf), 7));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_NO_CQE(r);
 	ASSERT_NE(NULL, queue_poll_remove(r, 7, 0, 0, 0, 8));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, 8, -ENOENT, 0);
 	ASSERT_EQ(3, write(self->p[1], "abc", 3));
 	EXPECT_CQE(r, 7, 3, 0);
@@ -624,7 +657,7 @@ TEST_F(poll, remove_bad_fields)
 	REQUIRE_OP(IORING_OP_POLL_REMOVE);
 
 	ASSERT_NE(NULL, queue_poll(r, self->p[0], POLLIN, 0, 1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 
 	for (i = 0; i < 9; i++) {
 		sqe = queue_poll_remove(r, 1, 0, 0, 0, 10 + i);
@@ -663,7 +696,7 @@ TEST_F(poll, remove_bad_fields)
 			sqe->poll32_events = POLLIN;
 			break;
 		}
-		ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+		ASSERT_EQ(1, ring_submit_mode(r, 1));
 		/* user_data 10 + i tells which case failed */
 		EXPECT_CQE(r, 10 + i, -EINVAL, 0);
 	}
@@ -686,14 +719,14 @@ TEST_F(poll, update_events)
 
 	/* the read end never becomes writable */
 	ASSERT_NE(NULL, queue_poll(r, self->p[0], POLLOUT, 0, 1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	ASSERT_EQ(1, write(self->p[1], "x", 1));
 	EXPECT_NO_CQE(r);
 	drain(self->p[0]);
 
 	ASSERT_NE(NULL, queue_poll_remove(r, 1, IORING_POLL_UPDATE_EVENTS, 0,
 					  POLLIN | POLLRDNORM, 2));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, 2, 0, 0);
 	EXPECT_NO_CQE(r);
 	ASSERT_EQ(1, write(self->p[1], "x", 1));
@@ -713,13 +746,13 @@ TEST_F(poll, update_events_ready)
 	REQUIRE_OP(IORING_OP_POLL_REMOVE);
 
 	ASSERT_NE(NULL, queue_poll(r, self->p[0], POLLOUT, 0, 1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	ASSERT_EQ(1, write(self->p[1], "x", 1));
 	EXPECT_NO_CQE(r);
 
 	ASSERT_NE(NULL, queue_poll_remove(r, 1, IORING_POLL_UPDATE_EVENTS, 0,
 					  POLLIN, 2));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	POP_CQES(r, set, 2);
 	EXPECT_IN_SET(set, 2, 1, POLLIN, 0);
 	EXPECT_IN_SET(set, 2, 2, 0, 0);
@@ -739,15 +772,15 @@ TEST_F(poll, update_user_data)
 	REQUIRE_OP(IORING_OP_POLL_REMOVE);
 
 	ASSERT_NE(NULL, queue_poll(r, self->p[0], POLLIN, 0, 1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	ASSERT_NE(NULL, queue_poll_remove(r, 1, IORING_POLL_UPDATE_USER_DATA,
 					  0x5000, 0, 2));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, 2, 0, 0);
 	EXPECT_NO_CQE(r);
 
 	ASSERT_NE(NULL, queue_poll_remove(r, 1, 0, 0, 0, 3));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, 3, -ENOENT, 0);
 
 	ASSERT_EQ(1, write(self->p[1], "x", 1));
@@ -763,12 +796,12 @@ TEST_F(poll, update_both)
 	REQUIRE_OP(IORING_OP_POLL_REMOVE);
 
 	ASSERT_NE(NULL, queue_poll(r, self->p[0], POLLOUT, 0, 1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	/* IORING_POLL_ADD_MULTI in an update does not make it multishot */
 	ASSERT_NE(NULL, queue_poll_remove(r, 1, IORING_POLL_UPDATE_EVENTS |
 					  IORING_POLL_UPDATE_USER_DATA |
 					  IORING_POLL_ADD_MULTI, 77, POLLIN, 2));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, 2, 0, 0);
 	EXPECT_NO_CQE(r);
 	ASSERT_EQ(1, write(self->p[1], "x", 1));
@@ -788,11 +821,11 @@ TEST_F(poll, update_multishot)
 
 	ASSERT_NE(NULL, queue_poll(r, self->p[0], POLLOUT,
 				   IORING_POLL_ADD_MULTI, 1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	ASSERT_NE(NULL, queue_poll_remove(r, 1, IORING_POLL_UPDATE_EVENTS |
 					  IORING_POLL_UPDATE_USER_DATA, 9,
 					  POLLIN, 2));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, 2, 0, 0);
 	EXPECT_NO_CQE(r);
 	ASSERT_EQ(1, write(self->p[1], "x", 1));
@@ -801,7 +834,7 @@ TEST_F(poll, update_multishot)
 	EXPECT_CQE(r, 9, POLLIN, IORING_CQE_F_MORE);
 
 	ASSERT_NE(NULL, queue_poll_remove(r, 9, 0, 0, 0, 3));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	POP_CQES(r, set, 2);
 	EXPECT_IN_SET(set, 2, 9, -ECANCELED, 0);
 	EXPECT_IN_SET(set, 2, 3, 0, 0);
@@ -821,7 +854,7 @@ TEST_F(poll, update_nonexistent)
 	ASSERT_NE(NULL, queue_poll_remove(r, 42, IORING_POLL_UPDATE_EVENTS |
 					  IORING_POLL_UPDATE_USER_DATA, 43,
 					  POLLIN, 3));
-	ASSERT_EQ(3, ring_submit(r, 3, 0, 0));
+	ASSERT_EQ(3, ring_submit_mode(r, 3));
 	EXPECT_CQE(r, 1, -ENOENT, 0);
 	EXPECT_CQE(r, 2, -ENOENT, 0);
 	EXPECT_CQE(r, 3, -ENOENT, 0);
@@ -846,7 +879,7 @@ TEST_F(poll, bad_fd)
 	sqe = queue_poll(r, 0, POLLIN, 0, 3);
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_FIXED_FILE;
-	ASSERT_EQ(3, ring_submit(r, 3, 0, 0));
+	ASSERT_EQ(3, ring_submit_mode(r, 3));
 	EXPECT_CQE(r, 1, -EBADF, 0);
 	EXPECT_CQE(r, 2, -EBADF, 0);
 	EXPECT_CQE(r, 3, -EBADF, 0);
@@ -874,7 +907,7 @@ TEST_F(poll, fixed_file)
 	sqe = queue_poll(r, 2, POLLIN, 0, 3);
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_FIXED_FILE;
-	ASSERT_EQ(3, ring_submit(r, 3, 0, 0));
+	ASSERT_EQ(3, ring_submit_mode(r, 3));
 	EXPECT_CQE(r, 2, POLLOUT, 0);
 	EXPECT_CQE(r, 3, -EBADF, 0);
 	EXPECT_NO_CQE(r);
@@ -897,26 +930,26 @@ TEST_F(poll, socketpair)
 	ASSERT_NE(NULL, queue_poll(r, s[0], POLLOUT, 0, 1));
 	ASSERT_NE(NULL, queue_poll(r, s[0], POLLOUT | POLLWRNORM | POLLWRBAND,
 				   0, 2));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	EXPECT_CQE(r, 1, POLLOUT, 0);
 	EXPECT_CQE(r, 2, POLLOUT | POLLWRNORM | POLLWRBAND, 0);
 
 	/* readable once the peer sends */
 	ASSERT_NE(NULL, queue_poll(r, s[0], POLLIN | POLLRDNORM, 0, 3));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_NO_CQE(r);
 	ASSERT_EQ(1, send(s[1], "x", 1, 0));
 	EXPECT_CQE(r, 3, POLLIN | POLLRDNORM, 0);
 
 	/* already readable */
 	ASSERT_NE(NULL, queue_poll(r, s[0], POLLIN | POLLOUT, 0, 4));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, 4, POLLIN | POLLOUT, 0);
 	ASSERT_EQ(1, recv(s[0], &c, 1, 0));
 
 	/* peer shuts down writing: POLLRDHUP is always reported */
 	ASSERT_NE(NULL, queue_poll(r, s[0], POLLIN, 0, 5));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_NO_CQE(r);
 	ASSERT_EQ(0, shutdown(s[1], SHUT_WR));
 	EXPECT_CQE(r, 5, POLLIN | POLLRDHUP, 0);
@@ -934,7 +967,7 @@ TEST_F(poll, socketpair_peer_close)
 
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, s));
 	ASSERT_NE(NULL, queue_poll(r, s[0], POLLIN, 0, 1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_NO_CQE(r);
 	close(s[1]);
 	EXPECT_CQE(r, 1, POLLIN | POLLRDHUP | POLLHUP, 0);
@@ -956,13 +989,13 @@ TEST_F(poll, socket_wakeup_key_mask)
 
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, s));
 	ASSERT_NE(NULL, queue_poll(r, s[0], POLLIN | POLLPRI, 0, 1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_NO_CQE(r);
 	ASSERT_EQ(1, send(s[1], "x", 1, 0));
 	EXPECT_CQE(r, 1, POLLIN | POLLPRI, 0);
 
 	ASSERT_NE(NULL, queue_poll(r, s[0], POLLIN | POLLPRI, 0, 2));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, 2, POLLIN, 0);
 	close(s[0]);
 	close(s[1]);
@@ -985,7 +1018,7 @@ TEST_F(poll, fast_poll_read)
 	nr = count_threads(&wrk);
 	ASSERT_LT(0, nr);
 	ASSERT_NE(NULL, queue_read(r, self->p[0], buf, sizeof(buf), 1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_NO_CQE(r);
 	EXPECT_EQ(nr, count_threads(&wrk));
 	EXPECT_EQ(0, wrk);
@@ -1057,7 +1090,7 @@ TEST(fast_poll_many_no_workers)
 	nr = count_threads(&wrk);
 	ASSERT_LT(0, nr);
 	EXPECT_EQ(0, wrk);
-	ASSERT_EQ((int)n, ring_submit(&r, n, 0, 0));
+	ASSERT_EQ((int)n, ring_submit_mode(&r, n));
 	EXPECT_EQ(0U, ring_cq_ready(&r));
 	EXPECT_EQ(nr, count_threads(&wrk));
 	EXPECT_EQ(0, wrk);

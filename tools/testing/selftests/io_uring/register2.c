@@ -1499,8 +1499,6 @@ TEST(iowq_affinity_sqpoll)
 	p.flags = IORING_SETUP_SQPOLL;
 	p.sq_thread_idle = 10;
 	ret = ring_init(&r, 4, &p);
-	if (ret == -EINVAL)
-		SKIP(return, "this kernel has no IORING_SETUP_SQPOLL");
 	ASSERT_EQ(0, ret);
 	EXPECT_EQ(0, iowq_aff(r.fd, &set, sizeof(set)));
 	EXPECT_EQ(0, iowq_unaff(r.fd));

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <linux/magic.h>
 
 #include "uring_test.h"
@@ -41,11 +42,17 @@
 
 #define BS		4096
 
+/*
+ * The tests of FIXTURE(rw) run once per ring mode (the variants below), those
+ * of FIXTURE(rw_once) on a plain ring only (see there why).
+ */
 FIXTURE(rw) {
 	struct test_ring r;
 	char path[64];
 	int fd;
 };
+
+RING_MODE_VARIANTS(rw);
 
 static bool is_tmpfs(const char *path)
 {
@@ -62,21 +69,59 @@ static const char *scratch_dir(void)
 	return "/tmp";
 }
 
+/* Create an empty scratch file, its name in @path. Returns the fd or -1. */
+static int scratch_file(char *path, size_t size)
+{
+	snprintf(path, size, "%s/io_uring_rw.XXXXXX", scratch_dir());
+	return mkstemp(path);
+}
+
+static void scratch_close(int fd, const char *path)
+{
+	if (fd >= 0) {
+		close(fd);
+		unlink(path);
+	}
+}
+
 FIXTURE_SETUP(rw)
 {
-	ASSERT_EQ(0, ring_init_flags(&self->r, 64, 0));
-	snprintf(self->path, sizeof(self->path), "%s/io_uring_rw.XXXXXX",
-		 scratch_dir());
-	self->fd = mkstemp(self->path);
+	int ret;
+
+	ret = ring_init_mode(&self->r, 64, variant->setup_flags);
+	ASSERT_EQ(0, ret);
+	self->fd = scratch_file(self->path, sizeof(self->path));
 	ASSERT_LE(0, self->fd);
 }
 
 FIXTURE_TEARDOWN(rw)
 {
-	if (self->fd >= 0) {
-		close(self->fd);
-		unlink(self->path);
-	}
+	scratch_close(self->fd, self->path);
+	ring_exit(&self->r);
+}
+
+/*
+ * Tests that run on a plain ring only: prep_vs_issue_errors looks at how
+ * many SQEs one io_uring_enter() took and at the SQ head right after it,
+ * which an SQPOLL ring does not tell; iopoll_buffered sets up a ring of
+ * its own.
+ */
+FIXTURE(rw_once) {
+	struct test_ring r;
+	char path[64];
+	int fd;
+};
+
+FIXTURE_SETUP(rw_once)
+{
+	ASSERT_EQ(0, ring_init_flags(&self->r, 64, 0));
+	self->fd = scratch_file(self->path, sizeof(self->path));
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(rw_once)
+{
+	scratch_close(self->fd, self->path);
 	ring_exit(&self->r);
 }
 
@@ -187,7 +232,7 @@ static struct io_uring_sqe *queue_rw(struct test_ring *r, __u8 op, int fd,
 /* Queue one request, submit it alone and check its completion. */
 #define RW1(r, op, fd, addr, len, off, ud, res_) do {			\
 	ASSERT_NE(NULL, queue_rw(r, op, fd, addr, len, off, ud));	\
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));				\
+	ASSERT_EQ(1, ring_submit_mode(r, 1));					\
 	EXPECT_CQE(r, ud, res_);					\
 } while (0)
 
@@ -204,7 +249,7 @@ static struct io_uring_sqe *queue_rwf(struct test_ring *r, __u8 op, int fd,
 
 #define RWF1(r, op, fd, addr, len, off, ud, rwf, res_) do {		\
 	ASSERT_NE(NULL, queue_rwf(r, op, fd, addr, len, off, ud, rwf));	\
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));				\
+	ASSERT_EQ(1, ring_submit_mode(r, 1));					\
 	EXPECT_CQE(r, ud, res_);					\
 } while (0)
 
@@ -621,7 +666,7 @@ TEST_F(rw, bad_fd)
 			n++;
 		}
 	}
-	ASSERT_EQ((int)n, ring_submit(r, n, 0, 0));
+	ASSERT_EQ((int)n, ring_submit_mode(r, n));
 	for (i = 0; i < n; i++) {
 		ASSERT_EQ(0, ring_pop_cqe(r, &cqe, WAIT_MS));
 		ASSERT_LE(UD, cqe.user_data);
@@ -718,7 +763,7 @@ TEST_F(rw, unknown_rw_flags)
 					  0, bit, bit));
 		n++;
 	}
-	ASSERT_EQ((int)n, ring_submit(r, n, 0, 0));
+	ASSERT_EQ((int)n, ring_submit_mode(r, n));
 	for (i = 0; i < n; i++) {
 		ASSERT_EQ(0, ring_pop_cqe(r, &cqe, WAIT_MS));
 		EXPECT_EQ(-EOPNOTSUPP, cqe.res) {
@@ -734,7 +779,7 @@ TEST_F(rw, unknown_rw_flags)
 					  100, BS, bit, bit | T_RWF_DSYNC));
 		n++;
 	}
-	ASSERT_EQ((int)n, ring_submit(r, n, 0, 0));
+	ASSERT_EQ((int)n, ring_submit_mode(r, n));
 	for (i = 0; i < n; i++) {
 		ASSERT_EQ(0, ring_pop_cqe(r, &cqe, WAIT_MS));
 		EXPECT_EQ(-EOPNOTSUPP, cqe.res) {
@@ -909,7 +954,7 @@ TEST_F(rw, rwf_nowait_pipe)
 			T_RWF_NOWAIT);
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_ASYNC;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 2, -EAGAIN);
 	EXPECT_BYTES(buf, sizeof(buf), 0xa5);
 
@@ -953,14 +998,14 @@ TEST_F(rw, ioprio)
 		ASSERT_NE(NULL, sqe);
 		sqe->ioprio = bad[i];
 		/* a prep failure: consumed, counted, and ends the batch */
-		ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+		ASSERT_EQ(1, ring_submit_mode(r, 1));
 		EXPECT_CQE(r, UD + i, -EINVAL);
 	}
 	/* prep comes before the file lookup */
 	sqe = queue_rw(r, IORING_OP_READV, -1, buf, 1, 0, UD);
 	ASSERT_NE(NULL, sqe);
 	sqe->ioprio = T_IOPRIO(7, 0);
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD, -EINVAL);
 	EXPECT_BYTES(buf, sizeof(buf), 0xa5);
 	EXPECT_EQ(BS, file_size(self->fd));
@@ -971,7 +1016,7 @@ TEST_F(rw, ioprio)
 			       UD + i);
 		ASSERT_NE(NULL, sqe);
 		sqe->ioprio = good[i];
-		ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+		ASSERT_EQ(1, ring_submit_mode(r, 1));
 		EXPECT_CQE(r, UD + i, 100);
 		EXPECT_PAT(buf, 100, 21, 10 * i);
 	}
@@ -979,7 +1024,7 @@ TEST_F(rw, ioprio)
 	sqe = queue_rw(r, IORING_OP_WRITE, self->fd, buf, 10, 0, UD);
 	ASSERT_NE(NULL, sqe);
 	sqe->ioprio = T_IOPRIO(3, 0);
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD, 10);
 }
 
@@ -1014,7 +1059,7 @@ TEST_F(rw, ignored_sqe_fields)
 	sqe->buf_index = 0xffff;
 	sqe->addr3 = 0x1234567890abcdefULL;
 	sqe->file_index = 77;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD, 100);
 	EXPECT_PAT(buf, 100, 23, 0);
 
@@ -1023,7 +1068,7 @@ TEST_F(rw, ignored_sqe_fields)
 	sqe->buf_index = 3;
 	sqe->addr3 = ~0ULL;
 	sqe->splice_fd_in = -1;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 1, 200);
 	EXPECT_PAT(buf, 200, 23, 0);
 
@@ -1033,14 +1078,14 @@ TEST_F(rw, ignored_sqe_fields)
 	sqe->buf_index = 1;
 	sqe->addr3 = 1;
 	sqe->file_index = 1;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 2, 100);
 
 	sqe = queue_rw(r, IORING_OP_WRITEV, self->fd, &iov, 1, 100, UD + 3);
 	ASSERT_NE(NULL, sqe);
 	sqe->buf_index = 0x8000;
 	sqe->addr3 = 42;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 3, 200);
 
 	memset(buf, 0, sizeof(buf));
@@ -1067,14 +1112,14 @@ TEST_F(rw, ignored_pad2)
 	sqe = queue_rw(r, IORING_OP_READ, self->fd, buf, 100, 0, UD);
 	ASSERT_NE(NULL, sqe);
 	sqe->__pad2[0] = 0x8000000000000001ULL;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD, 100);
 	EXPECT_PAT(buf, 100, 25, 0);
 
 	sqe = queue_rw(r, IORING_OP_WRITE, self->fd, buf, 100, 100, UD + 1);
 	ASSERT_NE(NULL, sqe);
 	sqe->__pad2[0] = 1;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 1, 100);
 	EXPECT_EQ(200, file_size(self->fd));
 }
@@ -1118,7 +1163,7 @@ static void check_batch(struct __test_metadata *_metadata,
 }
 
 /* Which errors 6.12 reports from prep (ending the batch) and from issue. */
-TEST_F(rw, prep_vs_issue_errors)
+TEST_F(rw_once, prep_vs_issue_errors)
 {
 	struct test_ring *r = &self->r;
 	struct io_uring_sqe *sqe;
@@ -1204,19 +1249,19 @@ TEST_F(rw, write_buffer_select)
 	sqe = queue_rw(r, IORING_OP_WRITE, self->fd, buf, 1, 0, UD);
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_BUFFER_SELECT;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD, -EOPNOTSUPP);
 
 	sqe = queue_rw(r, IORING_OP_WRITEV, self->fd, &iov, 1, 0, UD + 1);
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_BUFFER_SELECT;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 1, -EOPNOTSUPP);
 	EXPECT_EQ(0, file_size(self->fd));
 }
 
 /* An IOPOLL ring needs O_DIRECT and ->iopoll: buffered tmpfs I/O fails. */
-TEST_F(rw, iopoll_buffered)
+TEST_F(rw_once, iopoll_buffered)
 {
 	struct test_ring r;
 	char buf[16];
@@ -1225,8 +1270,6 @@ TEST_F(rw, iopoll_buffered)
 
 	ASSERT_EQ(0, fill_file(self->fd, 100, 27));
 	ret = ring_init_flags(&r, 4, IORING_SETUP_IOPOLL);
-	if (ret == -EINVAL)
-		SKIP(return, "this kernel has no IORING_SETUP_IOPOLL");
 	ASSERT_EQ(0, ret);
 	RW1(&r, IORING_OP_READ, self->fd, buf, sizeof(buf), 0, UD,
 	    -EOPNOTSUPP);
@@ -1247,7 +1290,7 @@ TEST_F(rw, async_regular)
 	sqe = queue_rw(r, IORING_OP_WRITE, self->fd, buf, 2 * BS, 0, UD);
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_ASYNC;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD, 2 * BS);
 	EXPECT_EQ(2 * BS, file_size(self->fd));
 
@@ -1255,7 +1298,7 @@ TEST_F(rw, async_regular)
 	sqe = queue_rw(r, IORING_OP_READ, self->fd, buf, BS, 100, UD + 1);
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_ASYNC;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 1, BS);
 	EXPECT_PAT(buf, BS, 28, 100);
 	EXPECT_BYTES(buf + BS, BS, 0xa5);
@@ -1266,7 +1309,7 @@ TEST_F(rw, async_regular)
 	sqe = queue_rw(r, IORING_OP_READ, self->fd, buf, BS, -1ULL, UD + 2);
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_ASYNC;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 2, 10);
 	EXPECT_PAT(buf, 10, 28, 2 * BS - 10);
 	EXPECT_BYTES(buf + 10, BS, 0xa5);
@@ -1277,7 +1320,7 @@ TEST_F(rw, async_regular)
 	sqe = queue_rw(r, IORING_OP_WRITEV, self->fd, iov, 2, 500, UD + 3);
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_ASYNC;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 3, 4000);
 
 	memset(a, 0, sizeof(a));
@@ -1285,7 +1328,7 @@ TEST_F(rw, async_regular)
 	sqe = queue_rw(r, IORING_OP_READV, self->fd, iov, 2, 0, UD + 4);
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_ASYNC;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 4, 4000);
 	EXPECT_PAT(a, 500, 28, 0);
 	EXPECT_PAT(a + 500, 500, 29, 500);
@@ -1295,13 +1338,13 @@ TEST_F(rw, async_regular)
 	sqe = queue_rw(r, IORING_OP_READ, self->fd, NULL, 10, 0, UD + 5);
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_ASYNC;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 5, -EFAULT);
 	sqe = queue_rwf(r, IORING_OP_READ, self->fd, buf, 10, 0, UD + 6,
 			1U << 9);
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_ASYNC;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 6, -EOPNOTSUPP);
 }
 
@@ -1322,7 +1365,7 @@ TEST_F(rw, concurrent_reads)
 					 buf + ((i * 7) % 32) * BS, BS,
 					 (__u64)i * BS, UD + i));
 	}
-	ASSERT_EQ(32, ring_submit(r, 32, 0, 0));
+	ASSERT_EQ(32, ring_submit_mode(r, 32));
 	for (i = 0; i < 32; i++) {
 		ASSERT_EQ(0, ring_pop_cqe(r, &cqe, WAIT_MS));
 		ASSERT_LE(UD, cqe.user_data);
@@ -1361,7 +1404,7 @@ TEST_F(rw, concurrent_writes)
 		ASSERT_NE(NULL, queue_rw(r, IORING_OP_WRITEV, self->fd, iov[i],
 					 2, (__u64)i * BS, UD + i));
 	}
-	ASSERT_EQ(32, ring_submit(r, 32, 0, 0));
+	ASSERT_EQ(32, ring_submit_mode(r, 32));
 	for (i = 0; i < 32; i++) {
 		ASSERT_EQ(0, ring_pop_cqe(r, &cqe, WAIT_MS));
 		ASSERT_LE(UD, cqe.user_data);
@@ -1395,7 +1438,7 @@ static void pipe_read_waits(struct __test_metadata *_metadata,
 		       vec ? 2 : sizeof(buf), 0, UD);
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = sqe_flags;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_NO_CQE(r);
 	EXPECT_BYTES(buf, sizeof(buf), 0xa5);
 
@@ -1411,7 +1454,7 @@ static void pipe_read_waits(struct __test_metadata *_metadata,
 		       vec ? 2 : sizeof(buf), 0, UD + 1);
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = sqe_flags;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 1, 3);
 	EXPECT_EQ(0, memcmp(buf, "abc", 3));
 	EXPECT_BYTES(buf + 3, sizeof(buf) - 3, 0xa5);
@@ -1422,7 +1465,7 @@ static void pipe_read_waits(struct __test_metadata *_metadata,
 		       vec ? 2 : sizeof(buf), 0, UD + 2);
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = sqe_flags;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 2, 0);
 }
 
@@ -1524,7 +1567,7 @@ TEST_F(rw, pipe_write_waits)
 
 	ASSERT_NE(NULL, queue_rw(r, IORING_OP_WRITE, p[1], buf, 100, 0,
 				 UD + 1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_NO_CQE(r);
 
 	ASSERT_EQ(BS, read(p[0], rbuf, BS));

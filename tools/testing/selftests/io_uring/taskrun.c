@@ -158,8 +158,7 @@ TEST(setup_accepts)
 
 TEST(setup_accepts_sqpoll)
 {
-	if (!setup_supported(IORING_SETUP_SQPOLL))
-		SKIP(return, "this kernel has no IORING_SETUP_SQPOLL");
+	ASSERT_TRUE(setup_supported(IORING_SETUP_SQPOLL));
 	EXPECT_EQ(0, try_setup(IORING_SETUP_SQPOLL | IORING_SETUP_SINGLE_ISSUER));
 	EXPECT_EQ(0, try_setup(IORING_SETUP_SQPOLL | IORING_SETUP_SINGLE_ISSUER |
 			       IORING_SETUP_R_DISABLED));
@@ -167,8 +166,7 @@ TEST(setup_accepts_sqpoll)
 
 TEST(setup_accepts_iopoll)
 {
-	if (!setup_supported(IORING_SETUP_IOPOLL))
-		SKIP(return, "this kernel has no IORING_SETUP_IOPOLL");
+	ASSERT_TRUE(setup_supported(IORING_SETUP_IOPOLL));
 	EXPECT_EQ(0, try_setup(IORING_SETUP_IOPOLL | DEFER));
 	EXPECT_EQ(0, try_setup(IORING_SETUP_IOPOLL | DEFER | IORING_SETUP_TASKRUN_FLAG));
 	EXPECT_EQ(0, try_setup(IORING_SETUP_IOPOLL | IORING_SETUP_COOP_TASKRUN |

@@ -187,13 +187,18 @@ static const struct io_uring_cqe *find_cqe(const struct io_uring_cqe *set, unsig
 }
 
 /*
+ * FIXTURE(timeout) and FIXTURE(timeout_exit) run every test of theirs
+ * once per ring mode (RING_MODE_VARIANTS in uring_test.h).
+ */
+
+/*
  * Submit the one queued SQE, which must fail with @err (at prep or at
  * issue) and post exactly that one CQE.
  */
 static void submit_expect_err(struct __test_metadata *_metadata, struct test_ring *r,
 			      __u64 ud, int err)
 {
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, ud, err, 0);
 	EXPECT_EQ(0U, ring_cq_ready(r));
 }
@@ -202,12 +207,37 @@ FIXTURE(timeout) {
 	struct test_ring r;
 };
 
+RING_MODE_VARIANTS(timeout);
+
 FIXTURE_SETUP(timeout)
+{
+	int ret;
+
+	ret = ring_init_mode(&self->r, 32, variant->setup_flags);
+	ASSERT_EQ(0, ret);
+}
+
+FIXTURE_TEARDOWN(timeout)
+{
+	ring_exit(&self->r);
+}
+
+/*
+ * The same on a plain ring only, for the tests of SQE validation, clock
+ * selection and lookups by user_data: the ring mode plays no part in
+ * them, and running them in every mode would make this binary too slow
+ * under TCG.
+ */
+FIXTURE(timeout_once) {
+	struct test_ring r;
+};
+
+FIXTURE_SETUP(timeout_once)
 {
 	ASSERT_EQ(0, ring_init_flags(&self->r, 32, 0));
 }
 
-FIXTURE_TEARDOWN(timeout)
+FIXTURE_TEARDOWN(timeout_once)
 {
 	ring_exit(&self->r);
 }
@@ -225,20 +255,20 @@ TEST_F(timeout, relative_expires)
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	ASSERT_NE(NULL, q_timeout(r, &ts, 0, 0, UD));
 	/* the timespec is read at submission: clobbering it later is harmless */
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	rel_ts(&ts, 0);
 	EXPECT_CQE(r, UD, -ETIME, 0);
 	EXPECT_LE(35, elapsed_ms(&start));
 
 	/* a zero timeout expires right away */
 	ASSERT_NE(NULL, q_timeout(r, &ts, 0, 0, UD + 1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 1, -ETIME, 0);
 	EXPECT_EQ(0U, ring_cq_ready(r));
 }
 
 /* A clock flag without ABS just picks the clock of a relative timer. */
-TEST_F(timeout, relative_other_clocks)
+TEST_F(timeout_once, relative_other_clocks)
 {
 	static const unsigned int clk[] = { IORING_TIMEOUT_BOOTTIME, IORING_TIMEOUT_REALTIME };
 	struct test_ring *r = &self->r;
@@ -251,7 +281,7 @@ TEST_F(timeout, relative_other_clocks)
 	for (i = 0; i < ARRAY_SIZE(clk); i++) {
 		clock_gettime(CLOCK_MONOTONIC, &start);
 		ASSERT_NE(NULL, q_timeout(r, &ts, 0, clk[i], UD + i));
-		ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+		ASSERT_EQ(1, ring_submit_mode(r, 1));
 		EXPECT_CQE(r, UD + i, -ETIME, 0);
 		EXPECT_LE(25, elapsed_ms(&start));
 	}
@@ -267,7 +297,7 @@ static void abs_on_clock(struct __test_metadata *_metadata, struct test_ring *r,
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	abs_ts(&ts, clk, 40);
 	ASSERT_NE(NULL, q_timeout(r, &ts, 0, IORING_TIMEOUT_ABS | flag, UD));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD, -ETIME, 0);
 	/* it did wait: the deadline was taken on the right clock */
 	EXPECT_LE(30, elapsed_ms(&start));
@@ -278,7 +308,7 @@ static void abs_on_clock(struct __test_metadata *_metadata, struct test_ring *r,
 	ts.tv_sec = 0;
 	ts.tv_nsec = 0;
 	ASSERT_NE(NULL, q_timeout(r, &ts, 0, IORING_TIMEOUT_ABS | flag, UD + 2));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	EXPECT_CQE(r, UD + 1, -ETIME, 0);
 	EXPECT_CQE(r, UD + 2, -ETIME, 0);
 	EXPECT_EQ(0U, ring_cq_ready(r));
@@ -291,20 +321,20 @@ TEST_F(timeout, abs_monotonic)
 	abs_on_clock(_metadata, &self->r, 0, CLOCK_MONOTONIC);
 }
 
-TEST_F(timeout, abs_boottime)
+TEST_F(timeout_once, abs_boottime)
 {
 	REQUIRE_OP(TIMEOUT);
 	abs_on_clock(_metadata, &self->r, IORING_TIMEOUT_BOOTTIME, CLOCK_BOOTTIME);
 }
 
 /* A realtime deadline read as monotonic would be decades away. */
-TEST_F(timeout, abs_realtime)
+TEST_F(timeout_once, abs_realtime)
 {
 	REQUIRE_OP(TIMEOUT);
 	abs_on_clock(_metadata, &self->r, IORING_TIMEOUT_REALTIME, CLOCK_REALTIME);
 }
 
-TEST_F(timeout, two_clocks)
+TEST_F(timeout_once, two_clocks)
 {
 	struct test_ring *r = &self->r;
 	struct __kernel_timespec ts;
@@ -319,7 +349,7 @@ TEST_F(timeout, two_clocks)
 	submit_expect_err(_metadata, r, UD + 1, -EINVAL);
 }
 
-TEST_F(timeout, bad_len)
+TEST_F(timeout_once, bad_len)
 {
 	static const unsigned int len[] = { 0, 2, ~0U };
 	struct test_ring *r = &self->r;
@@ -338,7 +368,7 @@ TEST_F(timeout, bad_len)
 }
 
 /* Only ABS, the clocks, ETIME_SUCCESS and MULTISHOT; not the update flags. */
-TEST_F(timeout, unknown_flags)
+TEST_F(timeout_once, unknown_flags)
 {
 	static const unsigned int bad[] = {
 		IORING_TIMEOUT_UPDATE, IORING_LINK_TIMEOUT_UPDATE,
@@ -357,7 +387,7 @@ TEST_F(timeout, unknown_flags)
 	}
 }
 
-TEST_F(timeout, negative_timespec)
+TEST_F(timeout_once, negative_timespec)
 {
 	static const struct { long long sec, nsec; } bad[] = {
 		{ -1, 0 }, { 0, -1 }, { -1, -1 }, { -1000, 500 },
@@ -377,7 +407,7 @@ TEST_F(timeout, negative_timespec)
 	}
 }
 
-TEST_F(timeout, bad_timespec_pointer)
+TEST_F(timeout_once, bad_timespec_pointer)
 {
 	struct test_ring *r = &self->r;
 	struct io_uring_sqe *sqe;
@@ -399,7 +429,7 @@ TEST_F(timeout, bad_timespec_pointer)
 }
 
 /* Fields TIMEOUT does not use must be zero; fd is not looked at. */
-TEST_F(timeout, reserved_fields)
+TEST_F(timeout_once, reserved_fields)
 {
 	struct test_ring *r = &self->r;
 	struct io_uring_sqe *sqe;
@@ -446,7 +476,7 @@ TEST_F(timeout, reserved_fields)
 	ASSERT_NE(NULL, sqe);
 	sqe->fd = 12345;
 	sqe->flags = IOSQE_FIXED_FILE;
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	EXPECT_CQE(r, UD + 11, -ETIME, 0);
 	EXPECT_CQE(r, UD + 12, -ETIME, 0);
 	EXPECT_EQ(0U, ring_cq_ready(r));
@@ -465,7 +495,7 @@ TEST_F(timeout, count_completes)
 	ASSERT_NE(NULL, q_timeout(r, &ts, 2, 0, UD));
 	ASSERT_NE(NULL, ring_nop(r, UD + 1));
 	ASSERT_NE(NULL, ring_nop(r, UD + 2));
-	ASSERT_EQ(3, ring_submit(r, 3, 0, 0));
+	ASSERT_EQ(3, ring_submit_mode(r, 3));
 	EXPECT_CQE(r, UD + 1, 0, 0);
 	EXPECT_CQE(r, UD + 2, 0, 0);
 	EXPECT_CQE(r, UD, 0, 0);
@@ -480,21 +510,21 @@ TEST_F(timeout, count_across_submits)
 	REQUIRE_OP(TIMEOUT);
 	rel_ts(&ts, NEVER_S * 1000);
 	ASSERT_NE(NULL, q_timeout(r, &ts, 3, 0, UD));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_NO_CQE(r);
 
 	ASSERT_NE(NULL, ring_nop(r, UD + 1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 1, 0, 0);
 	/* a failed request posts a CQE and counts as well */
 	ASSERT_NE(NULL, ring_nop(r, UD + 2));
 	r->sqes[(r->sqe_tail - 1) & (r->p.sq_entries - 1)].nop_flags = 1U << 7;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 2, -EINVAL, 0);
 	EXPECT_NO_CQE(r);
 
 	ASSERT_NE(NULL, ring_nop(r, UD + 3));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 3, 0, 0);
 	EXPECT_CQE(r, UD, 0, 0);
 }
@@ -512,9 +542,9 @@ TEST_F(timeout, count_ignores_earlier_cqes)
 	for (i = 0; i < 3; i++) {
 		ASSERT_NE(NULL, ring_nop(r, UD + 10 + i));
 	}
-	ASSERT_EQ(3, ring_submit(r, 3, 0, 0));
+	ASSERT_EQ(3, ring_submit_mode(r, 3));
 	ASSERT_NE(NULL, q_timeout(r, &ts, 2, 0, UD));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	for (i = 0; i < 3; i++) {
 		EXPECT_CQE(r, UD + 10 + i, 0, 0);
 	}
@@ -522,7 +552,7 @@ TEST_F(timeout, count_ignores_earlier_cqes)
 
 	ASSERT_NE(NULL, ring_nop(r, UD + 1));
 	ASSERT_NE(NULL, ring_nop(r, UD + 2));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	EXPECT_CQE(r, UD + 1, 0, 0);
 	EXPECT_CQE(r, UD + 2, 0, 0);
 	EXPECT_CQE(r, UD, 0, 0);
@@ -537,13 +567,13 @@ TEST_F(timeout, count_expires)
 	REQUIRE_OP(TIMEOUT);
 	rel_ts(&ts, 30);
 	ASSERT_NE(NULL, q_timeout(r, &ts, 1, 0, UD));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD, -ETIME, 0);
 
 	/* one short of the count */
 	ASSERT_NE(NULL, q_timeout(r, &ts, 2, 0, UD + 1));
 	ASSERT_NE(NULL, ring_nop(r, UD + 2));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	EXPECT_CQE(r, UD + 2, 0, 0);
 	EXPECT_CQE(r, UD + 1, -ETIME, 0);
 	EXPECT_EQ(0U, ring_cq_ready(r));
@@ -561,15 +591,15 @@ TEST_F(timeout, count_ignores_timeout_cqes)
 	rel_ts(&tlong, NEVER_S * 1000);
 	ASSERT_NE(NULL, q_timeout(r, &tlong, 1, 0, UD));
 	ASSERT_NE(NULL, q_timeout(r, &tshort, 0, 0, UD + 1));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	EXPECT_CQE(r, UD + 1, -ETIME, 0);
 	EXPECT_NO_CQE(r);
 
 	/* nor does a count timeout that is satisfied */
 	ASSERT_NE(NULL, q_timeout(r, &tlong, 1, 0, UD + 2));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	ASSERT_NE(NULL, ring_nop(r, UD + 3));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	/* both were waiting for one CQE: the NOP satisfies both */
 	EXPECT_CQE(r, UD + 3, 0, 0);
 	ASSERT_EQ(2U, pop_n(r, set, 2));
@@ -589,30 +619,30 @@ TEST_F(timeout, count_targets)
 	ASSERT_NE(NULL, q_timeout(r, &ts, 3, 0, UD + 3));
 	ASSERT_NE(NULL, q_timeout(r, &ts, 1, 0, UD + 1));
 	ASSERT_NE(NULL, q_timeout(r, &ts, 2, 0, UD + 2));
-	ASSERT_EQ(3, ring_submit(r, 3, 0, 0));
+	ASSERT_EQ(3, ring_submit_mode(r, 3));
 	EXPECT_NO_CQE(r);
 
 	ASSERT_NE(NULL, ring_nop(r, UD + 11));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 11, 0, 0);
 	EXPECT_CQE(r, UD + 1, 0, 0);
 	EXPECT_NO_CQE(r);
 
 	ASSERT_NE(NULL, ring_nop(r, UD + 12));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 12, 0, 0);
 	EXPECT_CQE(r, UD + 2, 0, 0);
 	EXPECT_NO_CQE(r);
 
 	ASSERT_NE(NULL, ring_nop(r, UD + 13));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 13, 0, 0);
 	EXPECT_CQE(r, UD + 3, 0, 0);
 	EXPECT_EQ(0U, ring_cq_ready(r));
 }
 
 /* The count is the low 32 bits of sqe->off. */
-TEST_F(timeout, count_is_32bit)
+TEST_F(timeout_once, count_is_32bit)
 {
 	struct test_ring *r = &self->r;
 	struct __kernel_timespec ts;
@@ -621,7 +651,7 @@ TEST_F(timeout, count_is_32bit)
 	rel_ts(&ts, NEVER_S * 1000);
 	ASSERT_NE(NULL, q_timeout(r, &ts, (1ULL << 32) | 1, 0, UD));
 	ASSERT_NE(NULL, ring_nop(r, UD + 1));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	EXPECT_CQE(r, UD + 1, 0, 0);
 	EXPECT_CQE(r, UD, 0, 0);
 
@@ -629,7 +659,7 @@ TEST_F(timeout, count_is_32bit)
 	rel_ts(&ts, 30);
 	ASSERT_NE(NULL, q_timeout(r, &ts, 1ULL << 32, 0, UD + 2));
 	ASSERT_NE(NULL, ring_nop(r, UD + 3));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	EXPECT_CQE(r, UD + 3, 0, 0);
 	EXPECT_CQE(r, UD + 2, -ETIME, 0);
 }
@@ -648,7 +678,7 @@ TEST_F(timeout, expiry_breaks_chain)
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_IO_LINK;
 	ASSERT_NE(NULL, ring_nop(r, UD + 1));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	EXPECT_CQE(r, UD, -ETIME, 0);
 	EXPECT_CQE(r, UD + 1, -ECANCELED, 0);
 
@@ -660,7 +690,7 @@ TEST_F(timeout, expiry_breaks_chain)
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_IO_LINK;
 	ASSERT_NE(NULL, ring_nop(r, UD + 4));
-	ASSERT_EQ(3, ring_submit(r, 3, 0, 0));
+	ASSERT_EQ(3, ring_submit_mode(r, 3));
 	EXPECT_CQE(r, UD + 2, 0, 0);
 	EXPECT_CQE(r, UD + 3, -ETIME, 0);
 	EXPECT_CQE(r, UD + 4, -ECANCELED, 0);
@@ -670,7 +700,7 @@ TEST_F(timeout, expiry_breaks_chain)
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_IO_HARDLINK;
 	ASSERT_NE(NULL, ring_nop(r, UD + 6));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	EXPECT_CQE(r, UD + 5, -ETIME, 0);
 	EXPECT_CQE(r, UD + 6, 0, 0);
 	EXPECT_EQ(0U, ring_cq_ready(r));
@@ -689,11 +719,11 @@ TEST_F(timeout, count_head_of_chain)
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_IO_LINK;
 	ASSERT_NE(NULL, ring_nop(r, UD + 1));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	EXPECT_NO_CQE(r);
 
 	ASSERT_NE(NULL, ring_nop(r, UD + 2));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 2, 0, 0);
 	EXPECT_CQE(r, UD, 0, 0);
 	EXPECT_CQE(r, UD + 1, 0, 0);
@@ -710,7 +740,7 @@ TEST_F(timeout, etime_success)
 	REQUIRE_OP(TIMEOUT);
 	rel_ts(&ts, 10);
 	ASSERT_NE(NULL, q_timeout(r, &ts, 0, IORING_TIMEOUT_ETIME_SUCCESS, UD));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD, -ETIME, 0);
 
 	sqe = q_timeout(r, &ts, 0, IORING_TIMEOUT_ETIME_SUCCESS, UD + 1);
@@ -720,7 +750,7 @@ TEST_F(timeout, etime_success)
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_IO_LINK;
 	ASSERT_NE(NULL, ring_nop(r, UD + 3));
-	ASSERT_EQ(3, ring_submit(r, 3, 0, 0));
+	ASSERT_EQ(3, ring_submit_mode(r, 3));
 	EXPECT_CQE(r, UD + 1, -ETIME, 0);
 	EXPECT_CQE(r, UD + 2, 0, 0);
 	EXPECT_CQE(r, UD + 3, 0, 0);
@@ -732,7 +762,7 @@ TEST_F(timeout, etime_success)
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_IO_LINK;
 	ASSERT_NE(NULL, ring_nop(r, UD + 5));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	EXPECT_CQE(r, UD + 4, -ETIME, 0);
 	EXPECT_CQE(r, UD + 5, 0, 0);
 	EXPECT_EQ(0U, ring_cq_ready(r));
@@ -754,7 +784,7 @@ TEST_F(timeout, multishot_count)
 	for (i = 0; i < 4; i++) {
 		ASSERT_NE(NULL, ring_nop(r, UD + 1 + i));
 	}
-	ASSERT_EQ(5, ring_submit(r, 5, 0, 0));
+	ASSERT_EQ(5, ring_submit_mode(r, 5));
 	for (i = 0; i < 4; i++) {
 		EXPECT_CQE(r, UD + 1 + i, 0, 0);
 	}
@@ -765,7 +795,7 @@ TEST_F(timeout, multishot_count)
 
 	/* a single repetition */
 	ASSERT_NE(NULL, q_timeout(r, &ts, 1, IORING_TIMEOUT_MULTISHOT, UD + 10));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 10, -ETIME, 0);
 	EXPECT_NO_CQE(r);
 }
@@ -783,7 +813,7 @@ TEST_F(timeout, multishot_infinite)
 	REQUIRE_OP(TIMEOUT_REMOVE);
 	rel_ts(&ts, 40);
 	ASSERT_NE(NULL, q_timeout(r, &ts, 0, IORING_TIMEOUT_MULTISHOT, UD));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	for (i = 0; i < 4; i++) {
 		EXPECT_CQE(r, UD, -ETIME, IORING_CQE_F_MORE);
 	}
@@ -793,7 +823,7 @@ TEST_F(timeout, multishot_infinite)
 	 * expiry may miss it (-ENOENT/-EALREADY), so retry a few times.
 	 */
 	ASSERT_NE(NULL, q_remove(r, UD, 0, NULL, UD + 1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	for (i = 0; i < 16 && !(removed && ended); i++) {
 		ASSERT_EQ(0, ring_pop_cqe(r, &cqe, WAIT_MS));
 		if (cqe.user_data == UD + 1) {
@@ -806,7 +836,7 @@ TEST_F(timeout, multishot_infinite)
 			}
 			ASSERT_GT(3U, ++attempts);
 			ASSERT_NE(NULL, q_remove(r, UD, 0, NULL, UD + 1));
-			ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+			ASSERT_EQ(1, ring_submit_mode(r, 1));
 			continue;
 		}
 		ASSERT_EQ(UD, cqe.user_data);
@@ -825,7 +855,7 @@ TEST_F(timeout, multishot_infinite)
 }
 
 /* Multishot only with relative timeouts. */
-TEST_F(timeout, multishot_abs)
+TEST_F(timeout_once, multishot_abs)
 {
 	struct test_ring *r = &self->r;
 	struct __kernel_timespec ts;
@@ -852,10 +882,10 @@ TEST_F(timeout, remove)
 	REQUIRE_OP(TIMEOUT_REMOVE);
 	rel_ts(&ts, NEVER_S * 1000);
 	ASSERT_NE(NULL, q_timeout(r, &ts, 0, 0, UD));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_NO_CQE(r);
 	ASSERT_NE(NULL, q_remove(r, UD, 0, NULL, UD + 1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	ASSERT_EQ(2U, pop_n(r, set, 2));
 	EXPECT_IN_SET(set, 2, UD + 1, 0, 0);
 	EXPECT_IN_SET(set, 2, UD, -ECANCELED, 0);
@@ -882,7 +912,7 @@ TEST_F(timeout, remove_in_same_submit)
 	sqe->flags = IOSQE_IO_LINK;
 	ASSERT_NE(NULL, ring_nop(r, UD + 1));
 	ASSERT_NE(NULL, q_remove(r, UD, 0, NULL, UD + 2));
-	ASSERT_EQ(3, ring_submit(r, 3, 0, 0));
+	ASSERT_EQ(3, ring_submit_mode(r, 3));
 	ASSERT_EQ(3U, pop_n(r, set, 3));
 	EXPECT_IN_SET(set, 3, UD + 2, 0, 0);
 	EXPECT_IN_SET(set, 3, UD, -ECANCELED, 0);
@@ -900,16 +930,16 @@ TEST_F(timeout, remove_count_timeout)
 	REQUIRE_OP(TIMEOUT_REMOVE);
 	rel_ts(&ts, NEVER_S * 1000);
 	ASSERT_NE(NULL, q_timeout(r, &ts, 5, 0, UD));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	ASSERT_NE(NULL, q_remove(r, UD, 0, NULL, UD + 1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	ASSERT_EQ(2U, pop_n(r, set, 2));
 	EXPECT_IN_SET(set, 2, UD + 1, 0, 0);
 	EXPECT_IN_SET(set, 2, UD, -ECANCELED, 0);
 	EXPECT_NO_CQE(r);
 }
 
-TEST_F(timeout, remove_missing)
+TEST_F(timeout_once, remove_missing)
 {
 	struct test_ring *r = &self->r;
 	struct __kernel_timespec ts;
@@ -922,7 +952,7 @@ TEST_F(timeout, remove_missing)
 	/* user_data must match exactly */
 	rel_ts(&ts, NEVER_S * 1000);
 	ASSERT_NE(NULL, q_timeout(r, &ts, 0, 0, UD));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	ASSERT_NE(NULL, q_remove(r, UD + 2, 0, NULL, UD + 1));
 	submit_expect_err(_metadata, r, UD + 1, -ENOENT);
 	/* other requests are not timeouts */
@@ -940,7 +970,7 @@ TEST_F(timeout, remove_expired)
 	REQUIRE_OP(TIMEOUT_REMOVE);
 	rel_ts(&ts, 10);
 	ASSERT_NE(NULL, q_timeout(r, &ts, 0, 0, UD));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD, -ETIME, 0);
 	ASSERT_NE(NULL, q_remove(r, UD, 0, NULL, UD + 1));
 	submit_expect_err(_metadata, r, UD + 1, -ENOENT);
@@ -949,7 +979,7 @@ TEST_F(timeout, remove_expired)
 	rel_ts(&ts, NEVER_S * 1000);
 	ASSERT_NE(NULL, q_timeout(r, &ts, 1, 0, UD + 2));
 	ASSERT_NE(NULL, ring_nop(r, UD + 3));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	EXPECT_CQE(r, UD + 3, 0, 0);
 	EXPECT_CQE(r, UD + 2, 0, 0);
 	ASSERT_NE(NULL, q_remove(r, UD + 2, 0, NULL, UD + 4));
@@ -957,7 +987,7 @@ TEST_F(timeout, remove_expired)
 }
 
 /* TIMEOUT_REMOVE prep: the checks, all before any lookup. */
-TEST_F(timeout, remove_bad_fields)
+TEST_F(timeout_once, remove_bad_fields)
 {
 	static const unsigned int bad_flags[] = {
 		IORING_TIMEOUT_ABS, IORING_TIMEOUT_BOOTTIME, IORING_TIMEOUT_REALTIME,
@@ -1025,13 +1055,13 @@ TEST_F(timeout, update_relative)
 	REQUIRE_OP(TIMEOUT_REMOVE);
 	rel_ts(&ts, NEVER_S * 1000);
 	ASSERT_NE(NULL, q_timeout(r, &ts, 0, 0, UD));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_NO_CQE(r);
 
 	rel_ts(&nts, 40);
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	ASSERT_NE(NULL, q_remove(r, UD, IORING_TIMEOUT_UPDATE, &nts, UD + 1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 1, 0, 0);
 	/* it now fires after the new relative time, counted from the update */
 	EXPECT_CQE(r, UD, -ETIME, 0);
@@ -1052,26 +1082,26 @@ TEST_F(timeout, update_absolute)
 	/* an absolute timeout can be updated with a relative time and back */
 	abs_ts(&ts, CLOCK_MONOTONIC, NEVER_S * 1000);
 	ASSERT_NE(NULL, q_timeout(r, &ts, 0, IORING_TIMEOUT_ABS, UD + 2));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	abs_ts(&nts, CLOCK_MONOTONIC, 40);
 	ASSERT_NE(NULL, q_remove(r, UD, IORING_TIMEOUT_UPDATE | IORING_TIMEOUT_ABS, &nts,
 				 UD + 1));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 1, 0, 0);
 	EXPECT_CQE(r, UD, -ETIME, 0);
 	EXPECT_LE(30, elapsed_ms(&start));
 
 	rel_ts(&nts, 10);
 	ASSERT_NE(NULL, q_remove(r, UD + 2, IORING_TIMEOUT_UPDATE, &nts, UD + 3));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 3, 0, 0);
 	EXPECT_CQE(r, UD + 2, -ETIME, 0);
 	EXPECT_EQ(0U, ring_cq_ready(r));
 }
 
-TEST_F(timeout, update_missing)
+TEST_F(timeout_once, update_missing)
 {
 	struct test_ring *r = &self->r;
 	struct __kernel_timespec ts;
@@ -1098,12 +1128,12 @@ TEST_F(timeout, update_drops_count)
 	REQUIRE_OP(TIMEOUT_REMOVE);
 	rel_ts(&ts, NEVER_S * 1000);
 	ASSERT_NE(NULL, q_timeout(r, &ts, 2, 0, UD));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	rel_ts(&nts, 200);
 	ASSERT_NE(NULL, q_remove(r, UD, IORING_TIMEOUT_UPDATE, &nts, UD + 1));
 	ASSERT_NE(NULL, ring_nop(r, UD + 2));
 	ASSERT_NE(NULL, ring_nop(r, UD + 3));
-	ASSERT_EQ(3, ring_submit(r, 3, 0, 0));
+	ASSERT_EQ(3, ring_submit_mode(r, 3));
 	EXPECT_CQE(r, UD + 1, 0, 0);
 	EXPECT_CQE(r, UD + 2, 0, 0);
 	EXPECT_CQE(r, UD + 3, 0, 0);
@@ -1122,7 +1152,7 @@ TEST_F(timeout, update_multishot)
 	REQUIRE_OP(TIMEOUT_REMOVE);
 	rel_ts(&ts, NEVER_S * 1000);
 	ASSERT_NE(NULL, q_timeout(r, &ts, 2, IORING_TIMEOUT_MULTISHOT, UD));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 
 	abs_ts(&nts, CLOCK_MONOTONIC, 10);
 	ASSERT_NE(NULL, q_remove(r, UD, IORING_TIMEOUT_UPDATE | IORING_TIMEOUT_ABS, &nts,
@@ -1131,7 +1161,7 @@ TEST_F(timeout, update_multishot)
 
 	rel_ts(&nts, 10);
 	ASSERT_NE(NULL, q_remove(r, UD, IORING_TIMEOUT_UPDATE, &nts, UD + 2));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 2, 0, 0);
 	EXPECT_CQE(r, UD, -ETIME, IORING_CQE_F_MORE);
 	EXPECT_CQE(r, UD, -ETIME, 0);
@@ -1139,7 +1169,7 @@ TEST_F(timeout, update_multishot)
 }
 
 /* Update prep: timespec read and vetted; no clock or other flags. */
-TEST_F(timeout, update_bad_args)
+TEST_F(timeout_once, update_bad_args)
 {
 	static const unsigned int bad_flags[] = {
 		IORING_TIMEOUT_BOOTTIME, IORING_TIMEOUT_REALTIME,
@@ -1155,7 +1185,7 @@ TEST_F(timeout, update_bad_args)
 	REQUIRE_OP(TIMEOUT_REMOVE);
 	rel_ts(&ts, NEVER_S * 1000);
 	ASSERT_NE(NULL, q_timeout(r, &ts, 0, 0, UD));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 
 	rel_ts(&nts, 10);
 	for (i = 0; i < ARRAY_SIZE(bad_flags); i++) {
@@ -1179,7 +1209,7 @@ TEST_F(timeout, update_bad_args)
 	/* the timeout is untouched */
 	EXPECT_NO_CQE(r);
 	ASSERT_NE(NULL, q_remove(r, UD, 0, NULL, UD + 5));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	ASSERT_EQ(2U, pop_n(r, set, 2));
 	EXPECT_IN_SET(set, 2, UD + 5, 0, 0);
 	EXPECT_IN_SET(set, 2, UD, -ECANCELED, 0);
@@ -1208,7 +1238,7 @@ TEST_F(timeout, link_timeout_fires)
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_IO_LINK;
 	ASSERT_NE(NULL, q_link_timeout(r, &ts, 0, UD + 1));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	ASSERT_EQ(2U, pop_n(r, set, 2));
 	EXPECT_IN_SET(set, 2, UD, -ECANCELED, 0);
 	EXPECT_IN_SET(set, 2, UD + 1, -ETIME, 0);
@@ -1220,7 +1250,7 @@ TEST_F(timeout, link_timeout_fires)
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_IO_LINK;
 	ASSERT_NE(NULL, q_link_timeout(r, &ts, IORING_TIMEOUT_ABS, UD + 3));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	ASSERT_EQ(2U, pop_n(r, set, 2));
 	EXPECT_IN_SET(set, 2, UD + 2, -ECANCELED, 0);
 	EXPECT_IN_SET(set, 2, UD + 3, -ETIME, 0);
@@ -1244,7 +1274,7 @@ TEST_F(timeout, link_timeout_not_needed)
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_IO_LINK;
 	ASSERT_NE(NULL, q_link_timeout(r, &ts, 0, UD + 1));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	EXPECT_CQE(r, UD, 0, 0);
 	EXPECT_CQE(r, UD + 1, -ECANCELED, 0);
 	EXPECT_NO_CQE(r);
@@ -1255,7 +1285,7 @@ TEST_F(timeout, link_timeout_not_needed)
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_IO_LINK;
 	ASSERT_NE(NULL, q_link_timeout(r, &ts, 0, UD + 3));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	EXPECT_NO_CQE(r);
 	ASSERT_EQ(5, write(p[1], "hello", 5));
 	ASSERT_EQ(2U, pop_n(r, set, 2));
@@ -1271,7 +1301,7 @@ TEST_F(timeout, link_timeout_not_needed)
 	sqe->nop_flags = IORING_NOP_INJECT_RESULT;
 	sqe->len = (unsigned int)-EIO;
 	ASSERT_NE(NULL, q_link_timeout(r, &ts, 0, UD + 5));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	EXPECT_CQE(r, UD + 4, -EIO, 0);
 	EXPECT_CQE(r, UD + 5, -ECANCELED, 0);
 	EXPECT_NO_CQE(r);
@@ -1294,7 +1324,7 @@ TEST_F(timeout, link_timeout_without_link)
 	/* the previous request is not linked */
 	ASSERT_NE(NULL, ring_nop(r, UD + 1));
 	ASSERT_NE(NULL, q_link_timeout(r, &ts, 0, UD + 2));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	EXPECT_CQE(r, UD + 1, 0, 0);
 	EXPECT_CQE(r, UD + 2, -EINVAL, 0);
 
@@ -1302,7 +1332,7 @@ TEST_F(timeout, link_timeout_without_link)
 	sqe = ring_nop(r, UD + 3);
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_IO_LINK;
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 3, 0, 0);
 	ASSERT_NE(NULL, q_link_timeout(r, &ts, 0, UD + 4));
 	submit_expect_err(_metadata, r, UD + 4, -EINVAL);
@@ -1348,11 +1378,11 @@ TEST_F(timeout, link_timeout_bad_in_chain)
 			break;
 		}
 		if (i < 3) {
-			ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+			ASSERT_EQ(2, ring_submit_mode(r, 2));
 			EXPECT_CQE(r, ud, -ECANCELED, 0);
 			EXPECT_CQE(r, ud + 1, -EINVAL, 0);
 		} else {
-			ASSERT_EQ(3, ring_submit(r, 3, 0, 0));
+			ASSERT_EQ(3, ring_submit_mode(r, 3));
 			EXPECT_CQE(r, ud, -ECANCELED, 0);
 			EXPECT_CQE(r, ud + 1, -ECANCELED, 0);
 			EXPECT_CQE(r, ud + 2, -EINVAL, 0);
@@ -1386,7 +1416,7 @@ TEST_F(timeout, link_timeout_mid_chain_fires)
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_IO_LINK;
 	ASSERT_NE(NULL, ring_nop(r, UD + 3));
-	ASSERT_EQ(4, ring_submit(r, 4, 0, 0));
+	ASSERT_EQ(4, ring_submit_mode(r, 4));
 	EXPECT_CQE(r, UD, 0, 0);
 	ASSERT_EQ(3U, pop_n(r, set, 3));
 	EXPECT_IN_SET(set, 3, UD + 1, -ECANCELED, 0);
@@ -1420,7 +1450,7 @@ TEST_F(timeout, link_timeout_mid_chain_in_time)
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_IO_LINK;
 	ASSERT_NE(NULL, ring_nop(r, UD + 3));
-	ASSERT_EQ(4, ring_submit(r, 4, 0, 0));
+	ASSERT_EQ(4, ring_submit_mode(r, 4));
 	EXPECT_CQE(r, UD, 0, 0);
 	EXPECT_NO_CQE(r);
 
@@ -1455,7 +1485,7 @@ TEST_F(timeout, link_timeout_hardlink)
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_IO_LINK;
 	ASSERT_NE(NULL, ring_nop(r, UD + 2));
-	ASSERT_EQ(3, ring_submit(r, 3, 0, 0));
+	ASSERT_EQ(3, ring_submit_mode(r, 3));
 	ASSERT_EQ(3U, pop_n(r, set, 3));
 	EXPECT_IN_SET(set, 3, UD, -ECANCELED, 0);
 	EXPECT_IN_SET(set, 3, UD + 1, -ETIME, 0);
@@ -1483,7 +1513,7 @@ TEST_F(timeout, link_timeout_update)
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_IO_LINK;
 	ASSERT_NE(NULL, q_link_timeout(r, &ts, 0, UD + 1));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	EXPECT_NO_CQE(r);
 
 	/* linked timeouts are not found by removal or plain updates */
@@ -1504,7 +1534,7 @@ TEST_F(timeout, link_timeout_update)
 	rel_ts(&nts, 40);
 	ASSERT_NE(NULL, q_remove(r, UD + 1, IORING_TIMEOUT_UPDATE | IORING_LINK_TIMEOUT_UPDATE,
 				 &nts, UD + 6));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	ASSERT_EQ(0, ring_pop_cqe(r, &set[0], WAIT_MS));
 	EXPECT_EQ(UD + 6, set[0].user_data);
 	EXPECT_EQ(0, set[0].res);
@@ -1518,11 +1548,11 @@ TEST_F(timeout, link_timeout_update)
 	ASSERT_NE(NULL, sqe);
 	sqe->flags = IOSQE_IO_LINK;
 	ASSERT_NE(NULL, q_link_timeout(r, &ts, 0, UD + 8));
-	ASSERT_EQ(2, ring_submit(r, 2, 0, 0));
+	ASSERT_EQ(2, ring_submit_mode(r, 2));
 	abs_ts(&nts, CLOCK_MONOTONIC, 20);
 	ASSERT_NE(NULL, q_remove(r, UD + 8, IORING_TIMEOUT_UPDATE | IORING_LINK_TIMEOUT_UPDATE |
 				 IORING_TIMEOUT_ABS, &nts, UD + 9));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	EXPECT_CQE(r, UD + 9, 0, 0);
 	ASSERT_EQ(2U, pop_n(r, set, 2));
 	EXPECT_IN_SET(set, 2, UD + 7, -ECANCELED, 0);
@@ -1531,13 +1561,13 @@ TEST_F(timeout, link_timeout_update)
 
 	/* a normal timeout is not found by a link timeout update... */
 	ASSERT_NE(NULL, q_timeout(r, &ts, 0, 0, UD + 10));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	ASSERT_NE(NULL, q_remove(r, UD + 10, IORING_TIMEOUT_UPDATE |
 				 IORING_LINK_TIMEOUT_UPDATE, &nts, UD + 11));
 	submit_expect_err(_metadata, r, UD + 11, -ENOENT);
 	/* ...but LINK_TIMEOUT_UPDATE alone removes it */
 	ASSERT_NE(NULL, q_remove(r, UD + 10, IORING_LINK_TIMEOUT_UPDATE, &nts, UD + 12));
-	ASSERT_EQ(1, ring_submit(r, 1, 0, 0));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
 	ASSERT_EQ(2U, pop_n(r, set, 2));
 	EXPECT_IN_SET(set, 2, UD + 12, 0, 0);
 	EXPECT_IN_SET(set, 2, UD + 10, -ECANCELED, 0);
@@ -1594,7 +1624,7 @@ static int submit_long_timeouts(struct test_ring *r, int rfd)
 	sqe->flags = IOSQE_IO_LINK;
 	if (!ring_nop(r, UD + 6))
 		return 6;
-	if (ring_submit(r, 7, 0, 0) != 7)
+	if (ring_submit_mode(r, 7) != 7)
 		return 7;
 	if (ring_cq_ready(r))
 		return 8;
@@ -1602,33 +1632,55 @@ static int submit_long_timeouts(struct test_ring *r, int rfd)
 }
 
 /*
+ * Rings closed, or left behind by an exiting task, with timeouts pending, in
+ * every ring mode. The fixture's ring is the one closed; the exit test drops
+ * it and has a child set up its own.
+ */
+FIXTURE(timeout_exit) {
+	struct test_ring r;
+};
+
+RING_MODE_VARIANTS(timeout_exit);
+
+FIXTURE_SETUP(timeout_exit)
+{
+	int ret;
+
+	ret = ring_init_mode(&self->r, 16, variant->setup_flags);
+	ASSERT_EQ(0, ret);
+}
+
+FIXTURE_TEARDOWN(timeout_exit)
+{
+	ring_exit(&self->r);
+}
+
+/*
  * The registered file table holds the pipe's read end until the ring is
  * freed, which waits for every request: the read end going away proves
  * that the pending timeouts were cancelled on close.
  */
-TEST(close_ring_with_timeouts)
+TEST_F(timeout_exit, close_ring_with_timeouts)
 {
-	struct test_ring r;
+	struct test_ring *r = &self->r;
 	int p[2];
 
 	if (!uring_op_supported(IORING_OP_TIMEOUT) || !uring_op_supported(IORING_OP_LINK_TIMEOUT))
 		SKIP(return, "IORING_OP_TIMEOUT/IORING_OP_LINK_TIMEOUT not supported");
 	ASSERT_EQ(0, pipe(p));
-	ASSERT_EQ(0, ring_init_flags(&r, 16, 0));
-	ASSERT_EQ(0, submit_long_timeouts(&r, p[0]));
+	ASSERT_EQ(0, submit_long_timeouts(r, p[0]));
 	EXPECT_EQ(0, close(p[0]));
-	EXPECT_NO_CQE(&r);
+	EXPECT_NO_CQE(r);
 
-	ring_exit(&r);
+	ring_exit(r);
 	EXPECT_TRUE(wait_no_readers(p[1], LONG_MS));
 	close(p[1]);
 
 	/* a new ring works as usual */
-	ASSERT_EQ(0, ring_init_flags(&r, 4, 0));
-	ASSERT_NE(NULL, ring_nop(&r, UD));
-	ASSERT_EQ(1, ring_submit(&r, 1, 0, 0));
-	EXPECT_CQE(&r, UD, 0, 0);
-	ring_exit(&r);
+	ASSERT_EQ(0, ring_init_mode(r, 4, variant->setup_flags));
+	ASSERT_NE(NULL, ring_nop(r, UD));
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
+	EXPECT_CQE(r, UD, 0, 0);
 }
 
 static int wait_child(pid_t pid, unsigned int timeout_ms, int *status)
@@ -1653,7 +1705,7 @@ static int wait_child(pid_t pid, unsigned int timeout_ms, int *status)
 }
 
 /* A task exiting with timeouts pending (ring still open) neither hangs nor leaks. */
-TEST(child_exit_with_timeouts)
+TEST_F(timeout_exit, child_exit_with_timeouts)
 {
 	int p[2], status, ret;
 	struct test_ring r;
@@ -1661,12 +1713,14 @@ TEST(child_exit_with_timeouts)
 
 	if (!uring_op_supported(IORING_OP_TIMEOUT) || !uring_op_supported(IORING_OP_LINK_TIMEOUT))
 		SKIP(return, "IORING_OP_TIMEOUT/IORING_OP_LINK_TIMEOUT not supported");
+	/* the child sets up its own ring, in the same mode */
+	ring_exit(&self->r);
 	ASSERT_EQ(0, pipe(p));
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		close(p[1]);
-		if (ring_init_flags(&r, 16, 0))
+		if (ring_init_mode(&r, 16, variant->setup_flags))
 			_exit(20);
 		ret = submit_long_timeouts(&r, p[0]);
 		close(p[0]);

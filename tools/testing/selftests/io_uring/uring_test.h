@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -391,6 +392,97 @@ static inline bool uring_has_feature(unsigned int feature)
 		return false;
 	close(fd);
 	return p.features & feature;
+}
+
+/* ---- Ring modes: one test, run in each way a ring can run its work ---- */
+
+/* An SQPOLL thread of a test ring sleeps after this long without work. */
+#define RING_MODE_SQ_IDLE_MS	50
+/* How long ring_submit_mode() waits for the SQ thread to take the SQEs. */
+#define RING_MODE_WAIT_MS	5000
+
+#define RING_MODE_DEFAULT	0
+/* SQEs are issued by the SQ thread, asynchronously to io_uring_enter() */
+#define RING_MODE_SQPOLL	IORING_SETUP_SQPOLL
+/* completions that need task work are posted only when the task waits */
+#define RING_MODE_DEFER		(IORING_SETUP_SINGLE_ISSUER | \
+				 IORING_SETUP_DEFER_TASKRUN)
+/* task work without interrupting the task, flagged in sq_flags */
+#define RING_MODE_COOP		(IORING_SETUP_COOP_TASKRUN | \
+				 IORING_SETUP_TASKRUN_FLAG)
+
+/*
+ * The variants of a fixture whose tests run once per ring mode; its
+ * FIXTURE_SETUP makes the ring with ring_init_mode(variant->setup_flags).
+ */
+#define RING_MODE_VARIANTS(fixture)					\
+	FIXTURE_VARIANT(fixture) {					\
+		unsigned int setup_flags;				\
+	};								\
+	FIXTURE_VARIANT_ADD(fixture, default) {				\
+		.setup_flags = RING_MODE_DEFAULT,			\
+	};								\
+	FIXTURE_VARIANT_ADD(fixture, sqpoll) {				\
+		.setup_flags = RING_MODE_SQPOLL,			\
+	};								\
+	FIXTURE_VARIANT_ADD(fixture, defer) {				\
+		.setup_flags = RING_MODE_DEFER,				\
+	};								\
+	FIXTURE_VARIANT_ADD(fixture, coop) {				\
+		.setup_flags = RING_MODE_COOP,				\
+	}
+
+static inline int ring_init_mode(struct test_ring *r, unsigned int entries,
+				 unsigned int flags)
+{
+	struct io_uring_params p;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = flags;
+	if (flags & IORING_SETUP_SQPOLL)
+		p.sq_thread_idle = RING_MODE_SQ_IDLE_MS;
+	return ring_init(r, entries, &p);
+}
+
+static inline long ring_mode_ms_since(const struct timespec *a)
+{
+	struct timespec b;
+
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (b.tv_sec - a->tv_sec) * 1000 +
+	       (b.tv_nsec - a->tv_nsec) / 1000000;
+}
+
+/*
+ * ring_submit(r, n, 0, 0) for a ring in any mode. On an SQPOLL ring enter
+ * only wakes the SQ thread (if it sleeps) and returns @n at once; the
+ * thread takes the SQEs on its own. Wait until it has consumed them: 6.12
+ * moves the SQ head only after issuing the whole batch, so from then on
+ * the requests are issued (polls armed, timespecs read), as after a plain
+ * submit. -ETIME if that does not happen within RING_MODE_WAIT_MS;
+ * otherwise what io_uring_enter() returned.
+ */
+static inline int ring_submit_mode(struct test_ring *r, unsigned int n)
+{
+	unsigned int flags = 0;
+	struct timespec start;
+	int ret;
+
+	if (!(r->p.flags & IORING_SETUP_SQPOLL))
+		return ring_submit(r, n, 0, 0);
+	ring_flush(r);
+	/* the tail store before the flags load; the SQ thread does the reverse */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (load_acquire(r->sq_flags) & IORING_SQ_NEED_WAKEUP)
+		flags |= IORING_ENTER_SQ_WAKEUP;
+	ret = io_uring_enter(r->fd, n, 0, flags, NULL, 0);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (ret >= 0 && ring_sq_pending(r)) {
+		if (ring_mode_ms_since(&start) > RING_MODE_WAIT_MS)
+			return -ETIME;
+		usleep(1000);
+	}
+	return ret;
 }
 
 #endif /* __SELFTEST_IO_URING_TEST_H */
