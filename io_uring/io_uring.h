@@ -386,7 +386,7 @@ static inline int io_req_result(struct io_kiocb *req, int ret)
 	return IOU_DONE;
 }
 
-/* SQEs the application queued that were not consumed yet. */
+/* SQEs the application queued that were not consumed yet, at most a ring. */
 static inline unsigned int io_sq_pending(struct io_ring_ctx *ctx)
 {
 	/* the acquire orders the tail read before the SQE reads */

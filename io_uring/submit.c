@@ -64,17 +64,19 @@ static struct io_kiocb *io_req_alloc(struct io_ring_ctx *ctx)
 	return req;
 }
 
-/* Keep a request that holds nothing for reuse, with uring_lock held. */
-static void io_req_recycle(struct io_kiocb *req)
+/*
+ * Keep a request that holds nothing for reuse, with uring_lock held. Not
+ * once the ring is closing: its teardown empties the cache (under
+ * uring_lock, after the kill) and waits for every reference. So the
+ * caller must have seen the ring alive within the same locked section:
+ * a submission (whose ring cannot close, or was taken alive by the SQ
+ * thread), or io_req_complete_list(), which looks first.
+ */
+static __always_inline void io_req_recycle(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 
-	/*
-	 * Not once the ring is closing: its teardown emptied the cache
-	 * (under uring_lock, after the kill) and waits for every reference.
-	 */
-	if (ctx->req_cache_nr < IO_REQ_CACHE_MAX &&
-	    !percpu_ref_is_dying(&ctx->refs)) {
+	if (ctx->req_cache_nr < IO_REQ_CACHE_MAX) {
 		req->batch_next = ctx->req_cache;
 		ctx->req_cache = req;
 		ctx->req_cache_nr++;
@@ -109,7 +111,7 @@ static void io_req_uncount_inflight(struct io_kiocb *req)
 }
 
 /* Give back everything the request holds, but not the request. */
-static void io_req_release(struct io_kiocb *req)
+static __always_inline void io_req_release(struct io_kiocb *req)
 {
 	const struct io_op_def *def = &io_op_defs[req->opcode];
 
@@ -151,7 +153,6 @@ void io_req_put(struct io_kiocb *req)
 		io_req_free(req);
 }
 
-/* How many SQEs the application has queued, as far as we may trust it. */
 /*
  * The next SQE, or NULL if the SQ array names a slot that does not exist;
  * such an entry is consumed and counted in sq_dropped.
@@ -319,7 +320,7 @@ static void io_drain_kick(struct io_ring_ctx *ctx);
 static void io_req_link_done(struct io_kiocb *req);
 
 /* The request's final CQE is out (or skipped): it is no longer pending. */
-static void io_req_posted(struct io_kiocb *req)
+static __always_inline void io_req_posted(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 
@@ -378,6 +379,9 @@ void io_req_complete_list(struct io_ring_ctx *ctx, struct io_kiocb *req,
 {
 	struct io_kiocb *next;
 
+	/* see io_req_recycle() */
+	if (recycle && unlikely(percpu_ref_is_dying(&ctx->refs)))
+		recycle = false;
 	io_cq_lock(ctx);
 	io_cq_add_reqs(ctx, req);
 	io_cq_unlock_post(ctx);
@@ -543,7 +547,8 @@ static bool io_restart_code(int ret)
 }
 
 /* Run the op's issue handler with the request's credentials. */
-static int io_issue(struct io_kiocb *req, unsigned int issue_flags)
+static __always_inline int io_issue(struct io_kiocb *req,
+				    unsigned int issue_flags)
 {
 	const struct io_op_def *def = &io_op_defs[req->opcode];
 	const struct cred *old_creds = NULL;
@@ -566,11 +571,6 @@ static int io_issue(struct io_kiocb *req, unsigned int issue_flags)
 	else if (ret == IOU_DONE && unlikely(io_restart_code(req->cqe.res)))
 		req->cqe.res = -EINTR;
 	return ret;
-}
-
-static unsigned int io_issue_flags(struct io_ring_ctx *ctx)
-{
-	return ctx->issue_flags;
 }
 
 /* Finish an issue attempt that did not hand the request elsewhere. */
@@ -650,7 +650,7 @@ static void io_wq_run_req(struct io_wq_work *work)
 	unsigned int issue_flags;
 	int ret = -ECANCELED, tries = 0, polled;
 
-	issue_flags = io_issue_flags(ctx) & ~IO_URING_F_NONBLOCK;
+	issue_flags = ctx->issue_flags & ~IO_URING_F_NONBLOCK;
 	issue_flags |= IO_URING_F_UNLOCKED | IO_URING_F_IOWQ;
 	while (!(work->flags & IO_WQ_WORK_CANCEL)) {
 		if (io_req_pollable(req) && tries++ < 3) {
@@ -729,7 +729,7 @@ static noinline void io_req_run_blocked(struct io_kiocb *req)
 		/* ready by now: try again, but a file that lies gets a worker */
 		if (ret || tries++ >= 2)
 			break;
-		ret = io_issue(req, io_issue_flags(req->ctx));
+		ret = io_issue(req, req->ctx->issue_flags);
 		if (ret != -EAGAIN) {
 			io_req_issued(req, ret);
 			return;
@@ -740,7 +740,7 @@ static noinline void io_req_run_blocked(struct io_kiocb *req)
 
 static __always_inline void __io_req_run(struct io_kiocb *req)
 {
-	int ret = io_issue(req, io_issue_flags(req->ctx));
+	int ret = io_issue(req, req->ctx->issue_flags);
 
 	if (unlikely(ret == -EAGAIN) && !(req->flags & REQ_F_NOWAIT))
 		io_req_run_blocked(req);
@@ -769,7 +769,7 @@ static void io_link_arm_guard(struct io_kiocb *req)
 	spin_lock(&ctx->link_lock);
 	guard->guarded = req;
 	spin_unlock(&ctx->link_lock);
-	ret = io_issue(guard, io_issue_flags(ctx));
+	ret = io_issue(guard, ctx->issue_flags);
 	if (likely(ret == IOU_QUEUED))
 		return;
 	/* it could not start: it completes now, and @req goes unwatched */
