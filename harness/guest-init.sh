@@ -41,6 +41,7 @@ for a in $(cat /proc/cmdline); do
 	case "$a" in harness.cmd=*) cmd=${a#harness.cmd=};; esac
 done
 if [ -n "$cmd" ]; then
+	echo "@@HARNESS-START"
 	chroot /host /bin/bash -c "cd /tmp && exec /bin/bash $cmd" </dev/null
 	rc=$?
 	echo "@@HARNESS-EXIT=$rc"

@@ -15,6 +15,9 @@ import re
 import statistics
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from verdict import after_last_reboot  # noqa: E402
+
 SPLAT = re.compile(
     r"BUG:|WARNING:|UBSAN:|kernel BUG at|Oops|general protection fault|"
     r"Kernel panic|possible circular locking|possible recursive locking|"
@@ -40,6 +43,7 @@ def parse_log(path):
     finished = False
     with open(path, errors="replace") as f:
         lines = [l.rstrip("\r\n").replace("\r", "") for l in f]
+    lines = after_last_reboot(lines)
     for line in lines:
         if line.startswith("@@QEMU-RC="):
             qemu_rc = int(line.split("=", 1)[1])
