@@ -96,6 +96,8 @@ struct io_ring_ctx {
 		clockid_t		clockid;
 		/* IO_URING_F_* of a first, non-blocking issue */
 		unsigned int		issue_flags;
+		/* made by a 32-bit task: user structures have compat layouts */
+		bool			compat;
 		/* IORING_SETUP_SQPOLL: the thread's, see sqpoll.c */
 		struct io_sqd		*sqd;
 		struct list_head	sqd_node;

@@ -152,21 +152,21 @@ out:
 	return ret;
 }
 
-/* Teardown and task exit: complete everything the devices have. */
+/*
+ * Teardown and task exit: complete what the devices have done, one pass
+ * at a time with the lock dropped in between. A pass that finds nothing
+ * (or an empty list) ends it; the caller comes back after a nap.
+ */
 void io_iopoll_reap_all(struct io_ring_ctx *ctx)
 {
+	int reaped;
+
 	if (!(ctx->flags & IORING_SETUP_IOPOLL))
 		return;
-	mutex_lock(&ctx->uring_lock);
-	while (!list_empty(&ctx->iopoll_list)) {
-		/* nothing done yet: the caller comes back after a nap */
-		if (io_iopoll_reap(ctx, true) <= 0)
-			break;
-		if (need_resched()) {
-			mutex_unlock(&ctx->uring_lock);
-			cond_resched();
-			mutex_lock(&ctx->uring_lock);
-		}
-	}
-	mutex_unlock(&ctx->uring_lock);
+	do {
+		mutex_lock(&ctx->uring_lock);
+		reaped = io_iopoll_reap(ctx, true);
+		mutex_unlock(&ctx->uring_lock);
+		cond_resched();
+	} while (reaped > 0);
 }

@@ -122,10 +122,13 @@ int io_prep_rwv(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	vec->iov = vec->fast;
 	if (rw->len) {
 		uvec = u64_to_user_ptr(rw->addr);
-		/* checks every segment; allocates if fast[] is too small */
+		/*
+		 * Checks every segment; allocates if fast[] is too small. The
+		 * layout is the ring creator's: the SQ thread is always 64-bit.
+		 */
 		iov = vec->fast;
-		ret = import_iovec(io_rw_ddir(req), uvec, rw->len, UIO_FASTIOV,
-				   &iov, &iter);
+		ret = __import_iovec(io_rw_ddir(req), uvec, rw->len, UIO_FASTIOV,
+				     &iov, &iter, req->ctx->compat);
 		if (ret < 0) {
 			kfree(vec);
 			return ret;

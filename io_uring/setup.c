@@ -11,6 +11,7 @@
  */
 #include <linux/anon_inodes.h>
 #include <linux/capability.h>
+#include <linux/compat.h>
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -249,6 +250,7 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 		return NULL;
 	}
 	ctx->flags = p->flags;
+	ctx->compat = in_compat_syscall();
 	ctx->issue_flags = IO_URING_F_NONBLOCK;
 	if (ctx->flags & IORING_SETUP_SQE128)
 		ctx->issue_flags |= IO_URING_F_SQE128;

@@ -234,7 +234,8 @@ int io_waitid_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	iw->upid = READ_ONCE(sqe->fd);
 	iw->which = READ_ONCE(sqe->len);
 	/* prep runs in the submitter's io_uring_enter() */
-	iw->compat = in_compat_syscall();
+	/* the ring creator's layout: the SQ thread is always 64-bit */
+	iw->compat = req->ctx->compat;
 	iw->cancelled = false;
 	return 0;
 }
