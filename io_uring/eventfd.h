@@ -16,6 +16,7 @@ static inline void io_eventfd_signal(struct io_ring_ctx *ctx)
 	if (unlikely(rcu_access_pointer(ctx->ev_fd)))
 		__io_eventfd_signal(ctx);
 }
+
 void io_eventfd_release(struct io_ring_ctx *ctx);
 
 #endif /* IO_URING_EVENTFD_H */

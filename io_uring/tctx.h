@@ -63,6 +63,7 @@ static inline int io_tctx_attach(struct io_ring_ctx *ctx)
 		return 0;
 	return __io_tctx_attach(ctx);
 }
+
 void io_tctx_run_tw(struct callback_head *cb);
 struct io_wq *io_tctx_wq(struct io_uring_task *tctx, unsigned int bounded);
 enum io_wq_cancel io_tctx_cancel_work(struct io_ring_ctx *ctx,
