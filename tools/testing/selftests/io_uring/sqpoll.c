@@ -542,30 +542,6 @@ TEST(idle_need_wakeup)
 	ring_exit(&r);
 }
 
-static volatile sig_atomic_t alarm_fired;
-
-static void on_alarm(int sig)
-{
-	alarm_fired = 1;
-}
-
-/* Arm SIGALRM (no SA_RESTART) to fire once after @ms. */
-static int arm_alarm(unsigned int ms)
-{
-	struct itimerval it;
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;
-	if (sigaction(SIGALRM, &sa, NULL))
-		return -errno;
-	alarm_fired = 0;
-	memset(&it, 0, sizeof(it));
-	it.it_value.tv_sec = ms / 1000;
-	it.it_value.tv_usec = (ms % 1000) * 1000;
-	return setitimer(ITIMER_REAL, &it, NULL) ? -errno : 0;
-}
-
 /* IORING_ENTER_SQ_WAIT returns once the SQ ring has a free entry. */
 TEST(sq_wait)
 {

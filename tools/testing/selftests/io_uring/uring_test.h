@@ -17,9 +17,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <sys/syscall.h>
 #include <linux/io_uring.h>
 #include <linux/time_types.h>
@@ -483,6 +485,32 @@ static inline int ring_submit_mode(struct test_ring *r, unsigned int n)
 		usleep(1000);
 	}
 	return ret;
+}
+
+/* ---- A one-shot SIGALRM, to interrupt a wait that must end early ---- */
+
+static volatile sig_atomic_t alarm_fired;
+
+static inline void on_alarm(int sig)
+{
+	alarm_fired = 1;
+}
+
+/* Arm SIGALRM (no SA_RESTART) to fire once after @ms; 0 disarms. */
+static inline int arm_alarm(unsigned int ms)
+{
+	struct itimerval it;
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	if (sigaction(SIGALRM, &sa, NULL))
+		return -errno;
+	alarm_fired = 0;
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_sec = ms / 1000;
+	it.it_value.tv_usec = (ms % 1000) * 1000;
+	return setitimer(ITIMER_REAL, &it, NULL) ? -errno : 0;
 }
 
 #endif /* __SELFTEST_IO_URING_TEST_H */
