@@ -265,18 +265,21 @@ static u32 io_cq_room(struct io_ring_ctx *ctx)
 /*
  * Add the CQEs of requests linked through batch_next, as io_cq_add()
  * would one by one, with the ring's geometry read once for the batch.
+ * Returns how many requests the list holds, posting or not.
  */
-void io_cq_add_reqs(struct io_ring_ctx *ctx, struct io_kiocb *req)
+unsigned int io_cq_add_reqs(struct io_ring_ctx *ctx, struct io_kiocb *req)
 {
 	struct io_uring_cqe *cqes = ctx->rings->cqes;
 	unsigned int mask = ctx->cq_entries - 1, shift = io_cqe32(ctx);
 	u32 room = io_cq_room(ctx), tail = ctx->cached_cq_tail;
+	unsigned int nr = 0;
 
 	lockdep_assert_held(&ctx->completion_lock);
 	for (; req; req = req->batch_next) {
 		struct io_cqe *c = &req->cqe;
 		struct io_uring_cqe *cqe;
 
+		nr++;
 		if (!io_req_posts_cqe(req))
 			continue;
 		trace_io_uring_complete(ctx, c->user_data, c->res, c->flags);
@@ -297,6 +300,7 @@ void io_cq_add_reqs(struct io_ring_ctx *ctx, struct io_kiocb *req)
 		}
 	}
 	ctx->cached_cq_tail = tail;
+	return nr;
 }
 
 /* Make the added CQEs visible, once, and wake whoever waits for them. */

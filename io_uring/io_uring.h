@@ -96,6 +96,12 @@ struct io_ring_ctx {
 		clockid_t		clockid;
 		/* IO_URING_F_* of a first, non-blocking issue */
 		unsigned int		issue_flags;
+		/*
+		 * Opcodes whose SQEs need no check beyond their prep when
+		 * no IOSQE flag but FIXED_FILE is set: see io_op_fast_mask().
+		 * Cleared for good when restrictions are enforced.
+		 */
+		u64			fast_ops;
 		/* made by a 32-bit task: user structures have compat layouts */
 		bool			compat;
 		/* IORING_SETUP_SQPOLL: the thread's, see sqpoll.c */
@@ -110,6 +116,8 @@ struct io_ring_ctx {
 		/* serialises submission and registration */
 		struct mutex		uring_lock;
 		u32			cached_sq_head;
+		/* requests initialised from SQEs, for IOSQE_IO_DRAIN */
+		u32			nr_submitted;
 		bool			drain_disabled;
 		struct io_file_table	file_table;
 		struct io_buf_table	buf_table;
@@ -163,13 +171,17 @@ struct io_ring_ctx {
 		struct list_head	cq_watch;
 		/* CQEs that do not count towards a watch target */
 		u32			cq_uncounted;
+		/*
+		 * Requests whose final CQE is out (or skipped). With
+		 * nr_submitted, how many are pending, for IOSQE_IO_DRAIN.
+		 */
+		u32			nr_finished;
 	} ____cacheline_aligned_in_smp;
 
 	/*
-	 * Requests submitted and not yet completed, for IOSQE_IO_DRAIN.
-	 * drain_active is set while ctx->drain_list holds requests.
+	 * Set while ctx->drain_list holds requests; written under both
+	 * drain_lock and completion_lock, see io_drain_hold().
 	 */
-	atomic_t			nr_pending;
 	bool				drain_active;
 
 	/* protects io_kiocb.link of a request guarded by a linked timeout */
@@ -236,7 +248,20 @@ enum {
 	REQ_F_PARKED		= BIT(16),	/* on ctx->parked */
 	REQ_F_CANCELLED		= BIT(17),	/* a cancel claimed it */
 	REQ_F_GUARDED		= BIT(18),	/* a linked timeout watches it */
+	REQ_F_CLEANUP		= BIT(19),	/* prep took what ->cleanup frees */
+	REQ_F_POLL		= BIT(20),	/* req->poll is allocated */
+	REQ_F_FORCE_ASYNC	= BIT(21),	/* the op always goes to a worker */
 };
+
+/*
+ * The hot paths test one of these masks instead of each condition: a
+ * request with none of the bits set has nothing to release but its file
+ * and buffer, and nothing to do after its CQE but be freed.
+ */
+#define REQ_F_RELEASE_SLOW	(REQ_F_CLEANUP | REQ_F_ASYNC_DATA | \
+				 REQ_F_CREDS | REQ_F_POLL | REQ_F_INFLIGHT)
+#define REQ_F_FINISH_SLOW	(IOSQE_IO_LINK | IOSQE_IO_HARDLINK | \
+				 REQ_F_GUARDED | REQ_F_REFCOUNT)
 
 struct io_kiocb;
 
@@ -400,8 +425,8 @@ static inline unsigned int io_sq_pending(struct io_ring_ctx *ctx)
 /* A request posts its CQE unless it succeeded and asked to skip it. */
 static inline bool io_req_posts_cqe(struct io_kiocb *req)
 {
-	return !(req->flags & IOSQE_CQE_SKIP_SUCCESS) ||
-	       (req->flags & REQ_F_FAILED);
+	return (req->flags & (IOSQE_CQE_SKIP_SUCCESS | REQ_F_FAILED)) !=
+	       IOSQE_CQE_SKIP_SUCCESS;
 }
 
 /* cqe.c */
@@ -411,7 +436,7 @@ void io_cq_lock(struct io_ring_ctx *ctx);
 bool io_cq_add(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
 	       u64 extra1, u64 extra2);
 void io_cq_unlock_post(struct io_ring_ctx *ctx);
-void io_cq_add_reqs(struct io_ring_ctx *ctx, struct io_kiocb *req);
+unsigned int io_cq_add_reqs(struct io_ring_ctx *ctx, struct io_kiocb *req);
 void io_req_complete(struct io_kiocb *req);
 void io_cq_flush_overflow(struct io_ring_ctx *ctx);
 unsigned int io_cq_ready(struct io_ring_ctx *ctx);

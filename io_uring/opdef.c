@@ -300,3 +300,26 @@ const char *io_uring_get_opcode(u8 opcode)
 		return io_op_defs[opcode].name;
 	return "INVALID";
 }
+
+/*
+ * The opcodes whose SQEs submission may take on its fast path, on a ring
+ * made with @setup_flags: implemented, issued inline, allowed on the ring
+ * and not a linked timeout. Every other opcode gets the full checks.
+ */
+u64 io_op_fast_mask(unsigned int setup_flags)
+{
+	u64 mask = 0;
+	unsigned int op;
+
+	BUILD_BUG_ON(IORING_OP_LAST > 64);
+	for (op = 0; op < IORING_OP_LAST; op++) {
+		const struct io_op_def *def = &io_op_defs[op];
+
+		if (!def->prep || def->always_async || def->guard)
+			continue;
+		if ((setup_flags & IORING_SETUP_IOPOLL) && !def->iopoll)
+			continue;
+		mask |= BIT_ULL(op);
+	}
+	return mask;
+}

@@ -56,6 +56,8 @@ struct io_op_def {
 
 extern const struct io_op_def io_op_defs[];
 
+u64 io_op_fast_mask(unsigned int setup_flags);
+
 static inline bool io_op_supported(unsigned int opcode)
 {
 	return !!io_op_defs[opcode].prep;

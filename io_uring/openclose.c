@@ -52,6 +52,7 @@ static int io_open_prep_common(struct io_kiocb *req,
 	if (IS_ERR(name))
 		return PTR_ERR(name);
 	op->name = name;
+	req->flags |= REQ_F_CLEANUP;
 	op->nofile = rlimit(RLIMIT_NOFILE);
 	return 0;
 }
@@ -251,6 +252,7 @@ int io_statx_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	if (IS_ERR(name))
 		return PTR_ERR(name);
 	sx->name = name;
+	req->flags |= REQ_F_CLEANUP;
 	return 0;
 }
 

@@ -250,8 +250,11 @@ static void io_poll_tw(struct io_kiocb *req, unsigned int issue_flags)
 
 static struct io_poll_wait *io_poll_alloc(struct io_kiocb *req)
 {
-	if (!req->poll)
+	if (!req->poll) {
 		req->poll = kmalloc(sizeof(*req->poll), GFP_KERNEL_ACCOUNT);
+		if (req->poll)
+			req->flags |= REQ_F_POLL;
+	}
 	return req->poll;
 }
 

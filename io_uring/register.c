@@ -86,8 +86,11 @@ static int io_register_enable_rings(struct io_ring_ctx *ctx, void __user *arg,
 		return -EBADFD;
 	if ((ctx->flags & IORING_SETUP_SINGLE_ISSUER) && !ctx->submitter_task)
 		ctx->submitter_task = get_task_struct(current);
-	if (ctx->restrictions.registered)
+	if (ctx->restrictions.registered) {
 		ctx->restricted = true;
+		/* every SQE is checked against them from now on */
+		ctx->fast_ops = 0;
+	}
 	/* pairs with the acquire in io_uring_enter() and the SQ thread */
 	smp_store_release(&ctx->flags, ctx->flags & ~IORING_SETUP_R_DISABLED);
 	io_sqpoll_wake(ctx);

@@ -27,6 +27,7 @@
 #include <linux/uidgid.h>
 
 #include "io_uring.h"
+#include "opdef.h"
 #include "tctx.h"
 #include "eventfd.h"
 #include "sqpoll.h"
@@ -251,6 +252,7 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	}
 	ctx->flags = p->flags;
 	ctx->compat = in_compat_syscall();
+	ctx->fast_ops = io_op_fast_mask(ctx->flags);
 	ctx->issue_flags = IO_URING_F_NONBLOCK;
 	if (ctx->flags & IORING_SETUP_SQE128)
 		ctx->issue_flags |= IO_URING_F_SQE128;

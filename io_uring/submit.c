@@ -28,6 +28,10 @@
 
 #define IOSQE_LINKED	(IOSQE_IO_LINK | IOSQE_IO_HARDLINK)
 
+/* Flags that keep a valid request off the submission fast path. */
+#define IO_SQE_SLOW_QUEUE	(IOSQE_IO_DRAIN | IOSQE_LINKED | IOSQE_ASYNC | \
+				 REQ_F_FORCE_ASYNC)
+
 static struct kmem_cache *io_req_cachep;
 
 int __init io_req_cache_init(void)
@@ -60,6 +64,13 @@ static struct io_kiocb *io_req_alloc(struct io_ring_ctx *ctx)
 	if (unlikely(!req))
 		return NULL;
 	req->ctx = ctx;
+	/* what io_req_release() leaves NULL in every request it gives back */
+	req->file = NULL;
+	req->buf = NULL;
+	req->link = NULL;
+	req->async_data = NULL;
+	req->poll = NULL;
+	req->guarded = NULL;
 	percpu_ref_get(&ctx->refs);
 	return req;
 }
@@ -110,26 +121,44 @@ static void io_req_uncount_inflight(struct io_kiocb *req)
 		wake_up_all(&tctx->wait);
 }
 
-/* Give back everything the request holds, but not the request. */
+/* What only some requests hold: see REQ_F_RELEASE_SLOW. */
+static noinline void io_req_release_slow(struct io_kiocb *req)
+{
+	void (*cleanup)(struct io_kiocb *req) = io_op_defs[req->opcode].cleanup;
+	u32 flags = req->flags;
+
+	if (cleanup && (flags & (REQ_F_CLEANUP | REQ_F_ASYNC_DATA)))
+		cleanup(req);
+	if (flags & REQ_F_ASYNC_DATA) {
+		kfree(req->async_data);
+		req->async_data = NULL;
+	}
+	if (flags & REQ_F_CREDS)
+		put_cred(req->creds);
+	if (flags & REQ_F_POLL) {
+		kfree(req->poll);
+		req->poll = NULL;
+	}
+	if (flags & REQ_F_INFLIGHT)
+		io_req_uncount_inflight(req);
+}
+
+/*
+ * Give back everything the request holds, but not the request, which is
+ * left as io_req_alloc() makes them: its resource pointers are NULL.
+ */
 static __always_inline void io_req_release(struct io_kiocb *req)
 {
-	const struct io_op_def *def = &io_op_defs[req->opcode];
-
-	if (def->cleanup)
-		def->cleanup(req);
-	if (req->flags & REQ_F_ASYNC_DATA)
-		kfree(req->async_data);
-	if (req->flags & REQ_F_CREDS)
-		put_cred(req->creds);
-	if (req->file)
+	if (unlikely(req->flags & REQ_F_RELEASE_SLOW))
+		io_req_release_slow(req);
+	if (req->file) {
 		fput(req->file);
-	if (req->buf)
+		req->file = NULL;
+	}
+	if (req->buf) {
 		io_buf_put(req->buf);
-	/* kfree(NULL) is not free on the hot path */
-	if (unlikely(req->poll))
-		kfree(req->poll);
-	if (req->flags & REQ_F_INFLIGHT)
-		io_req_uncount_inflight(req);
+		req->buf = NULL;
+	}
 }
 
 /* Free the request; its CQE has been dealt with. */
@@ -195,9 +224,14 @@ static bool io_sqe_allowed(struct io_ring_ctx *ctx, u8 opcode, u32 sqe_flags)
 	return !(sqe_flags & ~(r->sqe_flags_allowed | required));
 }
 
-static int io_init_sqe_flags(struct io_ring_ctx *ctx, struct io_kiocb *req,
-			     const struct io_op_def *def)
+/*
+ * The checks an SQE needs beyond its prep when it sets IOSQE flags other
+ * than FIXED_FILE, or its opcode is not in ctx->fast_ops.
+ */
+static noinline int io_init_check(struct io_ring_ctx *ctx, struct io_kiocb *req,
+				  u8 opcode)
 {
+	const struct io_op_def *def = &io_op_defs[opcode];
 	u32 flags = req->flags;
 
 	if (flags & ~IOSQE_KNOWN)
@@ -211,6 +245,14 @@ static int io_init_sqe_flags(struct io_ring_ctx *ctx, struct io_kiocb *req,
 		return -EOPNOTSUPP;
 	if (unlikely(def->guard) && !io_link_can_guard(ctx))
 		return -EINVAL;
+	if (ctx->restricted && !io_sqe_allowed(ctx, opcode, flags))
+		return -EACCES;
+	if (!io_op_supported(opcode))
+		return -EOPNOTSUPP;
+	if (!def->iopoll && (ctx->flags & IORING_SETUP_IOPOLL))
+		return -EINVAL;
+	if (def->always_async)
+		req->flags |= REQ_F_FORCE_ASYNC;
 	return 0;
 }
 
@@ -252,17 +294,21 @@ static bool io_assign_file(struct io_kiocb *req, unsigned int issue_flags)
 	return req->file;
 }
 
-/* Read the SQE into @req. On failure the request still posts a CQE. */
-static int io_init_req(struct io_ring_ctx *ctx, struct io_kiocb *req,
-		       const struct io_uring_sqe *sqe)
+/*
+ * Read the SQE into @req. On failure the request still posts a CQE.
+ * A request that io_req_alloc() gave has its resource pointers NULL.
+ */
+static __always_inline int io_init_req(struct io_ring_ctx *ctx,
+				       struct io_kiocb *req,
+				       const struct io_uring_sqe *sqe)
 {
 	const struct io_op_def *def;
 	u16 personality;
 	u8 opcode;
 	int ret;
 
-	/* every request counts until its CQE is posted, see io_req_posted() */
-	atomic_inc(&ctx->nr_pending);
+	/* every request counts until its CQE is posted, see io_drain_hold() */
+	ctx->nr_submitted++;
 	opcode = READ_ONCE(sqe->opcode);
 	req->flags = READ_ONCE(sqe->flags);
 	req->cqe.user_data = READ_ONCE(sqe->user_data);
@@ -270,12 +316,6 @@ static int io_init_req(struct io_ring_ctx *ctx, struct io_kiocb *req,
 	req->cqe.flags = 0;
 	req->big_cqe[0] = 0;
 	req->big_cqe[1] = 0;
-	req->file = NULL;
-	req->buf = NULL;
-	req->link = NULL;
-	req->async_data = NULL;
-	req->poll = NULL;
-	req->guarded = NULL;
 	req->task = current;
 	req->opcode = IORING_OP_NOP;	/* safe to free until we know better */
 
@@ -283,20 +323,16 @@ static int io_init_req(struct io_ring_ctx *ctx, struct io_kiocb *req,
 		return -EINVAL;
 	opcode = array_index_nospec(opcode, IORING_OP_LAST);
 	def = &io_op_defs[opcode];
-	ret = io_init_sqe_flags(ctx, req, def);
-	if (unlikely(ret))
-		return ret;
-	if (unlikely(ctx->restricted) &&
-	    !io_sqe_allowed(ctx, opcode, req->flags & REQ_F_SQE_FLAGS))
-		return -EACCES;
-	if (unlikely(!io_op_supported(opcode)))
-		return -EOPNOTSUPP;
+	if (unlikely((req->flags & ~IOSQE_FIXED_FILE) ||
+		     !(ctx->fast_ops & BIT_ULL(opcode)))) {
+		ret = io_init_check(ctx, req, opcode);
+		if (ret)
+			return ret;
+	}
 	if (!def->ioprio && READ_ONCE(sqe->ioprio))
 		return -EINVAL;
-	if (!def->iopoll && (ctx->flags & IORING_SETUP_IOPOLL))
-		return -EINVAL;
 	personality = READ_ONCE(sqe->personality);
-	if (personality) {
+	if (unlikely(personality)) {
 		ret = io_init_personality(req, personality);
 		if (ret)
 			return ret;
@@ -319,30 +355,46 @@ static int io_init_req(struct io_ring_ctx *ctx, struct io_kiocb *req,
 static void io_drain_kick(struct io_ring_ctx *ctx);
 static void io_req_link_done(struct io_kiocb *req);
 
-/* The request's final CQE is out (or skipped): it is no longer pending. */
-static __always_inline void io_req_posted(struct io_kiocb *req)
-{
-	struct io_ring_ctx *ctx = req->ctx;
-
-	atomic_dec(&ctx->nr_pending);
-	/* pairs with the barrier in io_drain_hold() */
-	smp_mb__after_atomic();
-	if (unlikely(READ_ONCE(ctx->drain_active)))
-		io_drain_kick(ctx);
-}
-
 /* After the CQE: start or cancel the rest of the chain, drop our ref. */
 static __always_inline void io_req_finish(struct io_kiocb *req, bool recycle)
 {
-	if (unlikely(req->link || (req->flags & REQ_F_GUARDED)))
-		io_req_link_done(req);
-	if (!io_req_put_last(req))
-		return;
+	if (unlikely(req->flags & REQ_F_FINISH_SLOW)) {
+		if (req->flags & (IOSQE_LINKED | REQ_F_GUARDED))
+			io_req_link_done(req);
+		if (!io_req_put_last(req))
+			return;
+	}
 	if (recycle) {
 		io_req_release(req);
 		io_req_recycle(req);
 	} else {
 		io_req_free(req);
+	}
+}
+
+/**
+ * io_req_complete_list - complete requests of one ring, linked through
+ * batch_next, whose results are set: their CQEs go out under one lock
+ * @recycle: uring_lock is held, freed requests may be kept for reuse
+ */
+void io_req_complete_list(struct io_ring_ctx *ctx, struct io_kiocb *req,
+			  bool recycle)
+{
+	struct io_kiocb *next;
+	bool drain;
+
+	/* see io_req_recycle() */
+	if (recycle && unlikely(percpu_ref_is_dying(&ctx->refs)))
+		recycle = false;
+	io_cq_lock(ctx);
+	ctx->nr_finished += io_cq_add_reqs(ctx, req);
+	drain = ctx->drain_active;
+	io_cq_unlock_post(ctx);
+	if (unlikely(drain))
+		io_drain_kick(ctx);
+	for (; req; req = next) {
+		next = req->batch_next;
+		io_req_finish(req, recycle);
 	}
 }
 
@@ -355,41 +407,13 @@ static __always_inline void io_req_done(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 
+	req->batch_next = NULL;
 	if (ctx->batch_task == current) {
-		req->batch_next = NULL;
 		*ctx->batch_tail = req;
 		ctx->batch_tail = &req->batch_next;
 		return;
 	}
-	if (io_req_posts_cqe(req))
-		io_post_cqe(ctx, req->cqe.user_data, req->cqe.res,
-			    req->cqe.flags, req->big_cqe[0], req->big_cqe[1]);
-	io_req_posted(req);
-	io_req_finish(req, false);
-}
-
-/* End of a submission: post the batch's CQEs under one lock, then finish. */
-/**
- * io_req_complete_list - complete requests of one ring, linked through
- * batch_next, whose results are set: their CQEs go out under one lock
- * @recycle: uring_lock is held, freed requests may be kept for reuse
- */
-void io_req_complete_list(struct io_ring_ctx *ctx, struct io_kiocb *req,
-			  bool recycle)
-{
-	struct io_kiocb *next;
-
-	/* see io_req_recycle() */
-	if (recycle && unlikely(percpu_ref_is_dying(&ctx->refs)))
-		recycle = false;
-	io_cq_lock(ctx);
-	io_cq_add_reqs(ctx, req);
-	io_cq_unlock_post(ctx);
-	for (; req; req = next) {
-		next = req->batch_next;
-		io_req_posted(req);
-		io_req_finish(req, recycle);
-	}
+	io_req_complete_list(ctx, req, false);
 }
 
 static void io_batch_flush(struct io_ring_ctx *ctx)
@@ -565,11 +589,6 @@ static __always_inline int io_issue(struct io_kiocb *req,
 		audit_uring_exit(!ret, ret);
 	if (old_creds)
 		revert_creds(old_creds);
-	/* an interrupted call reports -EINTR; restarting is not ours to do */
-	if (unlikely(io_restart_code(ret)))
-		ret = -EINTR;
-	else if (ret == IOU_DONE && unlikely(io_restart_code(req->cqe.res)))
-		req->cqe.res = -EINTR;
 	return ret;
 }
 
@@ -679,6 +698,15 @@ static void io_wq_run_req(struct io_wq_work *work)
 		}
 		break;
 	}
+	/*
+	 * Only a blocking call sleeps interruptibly: one a signal stopped
+	 * reports -EINTR (restarting is not ours to do), or -ECANCELED if
+	 * the signal was the pool cancelling it.
+	 */
+	if (io_restart_code(ret))
+		ret = -EINTR;
+	else if (ret == IOU_DONE && io_restart_code(req->cqe.res))
+		req->cqe.res = -EINTR;
 	if (ret == -EINTR && (work->flags & IO_WQ_WORK_CANCEL))
 		ret = -ECANCELED;
 	io_issue_done(req, ret);
@@ -738,6 +766,33 @@ static noinline void io_req_run_blocked(struct io_kiocb *req)
 	io_req_queue_async(req);
 }
 
+/* What the first issue of a request returned, if not IOU_DONE. */
+static noinline void io_req_issued_cold(struct io_kiocb *req, int ret)
+{
+	if (ret == -EAGAIN && !(req->flags & REQ_F_NOWAIT))
+		io_req_run_blocked(req);
+	else
+		io_req_issued(req, ret);
+}
+
+/*
+ * Issue a request that io_submit_sqes() just took, which nothing waits
+ * for and which sets no REQ_F_FINISH_SLOW bit: its CQE joins the batch.
+ */
+static __always_inline void io_req_run_batched(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	int ret = io_issue(req, ctx->issue_flags);
+
+	if (unlikely(ret != IOU_DONE)) {
+		io_req_issued_cold(req, ret);
+		return;
+	}
+	req->batch_next = NULL;
+	*ctx->batch_tail = req;
+	ctx->batch_tail = &req->batch_next;
+}
+
 static __always_inline void __io_req_run(struct io_kiocb *req)
 {
 	int ret = io_issue(req, req->ctx->issue_flags);
@@ -789,8 +844,7 @@ static __always_inline void io_queue_req(struct io_kiocb *req)
 	if (unlikely(req->link) && io_op_defs[req->link->opcode].guard)
 		io_link_arm_guard(req);
 
-	if (unlikely(req->flags & IOSQE_ASYNC) ||
-	    io_op_defs[req->opcode].always_async) {
+	if (unlikely(req->flags & (IOSQE_ASYNC | REQ_F_FORCE_ASYNC))) {
 		io_req_queue_async(req);
 		return;
 	}
@@ -818,11 +872,18 @@ void io_req_mark_inflight(struct io_kiocb *req)
  * waits, requests submitted after it wait behind it on ctx->drain_list,
  * in order; those without the flag go as soon as they reach the front.
  *
- * ctx->nr_pending counts requests from submission to their CQE, and
- * ctx->nr_drained those on the list, so the head of the list may go when
- * the two are equal. Completions check that (io_drain_kick()) and queue
- * a flush to the submitter, which issues what may go under uring_lock.
+ * Requests count as pending from submission (ctx->nr_submitted) to
+ * their CQE (ctx->nr_finished), and ctx->nr_drained counts those on the
+ * list, so the head of the list may go when the two are equal.
+ * Completions check that (io_drain_kick()) and queue a flush to the
+ * submitter, which issues what may go under uring_lock.
  */
+static u32 io_nr_pending(struct io_ring_ctx *ctx)
+{
+	/* exact under drain_lock for what matters, see io_drain_hold() */
+	return READ_ONCE(ctx->nr_submitted) - READ_ONCE(ctx->nr_finished);
+}
+
 static unsigned int io_chain_len(struct io_kiocb *req)
 {
 	unsigned int len = 0;
@@ -843,7 +904,7 @@ static void __io_drain_kick(struct io_ring_ctx *ctx)
 		return;
 	first = list_first_entry(&ctx->drain_list, struct io_kiocb, drain_node);
 	if ((first->flags & IOSQE_IO_DRAIN) &&
-	    atomic_read(&ctx->nr_pending) != ctx->nr_drained)
+	    io_nr_pending(ctx) != ctx->nr_drained)
 		return;
 	ctx->drain_kicked = true;
 	io_req_queue_tw(first, io_drain_flush_tw);
@@ -856,7 +917,14 @@ static void io_drain_kick(struct io_ring_ctx *ctx)
 	spin_unlock(&ctx->drain_lock);
 }
 
-/* Returns true if @req, a chain head, has to wait on ctx->drain_list. */
+/*
+ * Returns true if @req, a chain head, has to wait on ctx->drain_list.
+ *
+ * Completions count themselves and read drain_active under
+ * completion_lock, and drain_active is set under it too: so either a
+ * completion sees drain_active and kicks (under drain_lock, after us), or
+ * we see its count. Lock order: drain_lock, then completion_lock.
+ */
 static bool io_drain_hold(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
@@ -864,17 +932,20 @@ static bool io_drain_hold(struct io_kiocb *req)
 	bool hold;
 
 	spin_lock(&ctx->drain_lock);
+	if (!ctx->drain_active) {
+		spin_lock(&ctx->completion_lock);
+		WRITE_ONCE(ctx->drain_active, true);
+		spin_unlock(&ctx->completion_lock);
+	}
 	hold = !list_empty(&ctx->drain_list) ||
-	       ((req->flags & IOSQE_IO_DRAIN) &&
-		atomic_read(&ctx->nr_pending) != len);
+	       ((req->flags & IOSQE_IO_DRAIN) && io_nr_pending(ctx) != len);
 	if (hold) {
 		list_add_tail(&req->drain_node, &ctx->drain_list);
 		ctx->nr_drained += len;
-		WRITE_ONCE(ctx->drain_active, true);
-		/* a completion that missed drain_active must not be lost */
-		smp_mb();
 		__io_drain_kick(ctx);
 		io_req_mark_inflight(req);
+	} else if (list_empty(&ctx->drain_list)) {
+		WRITE_ONCE(ctx->drain_active, false);
 	}
 	spin_unlock(&ctx->drain_lock);
 	return hold;
@@ -889,7 +960,7 @@ static struct io_kiocb *io_drain_pop(struct io_ring_ctx *ctx)
 	first = list_first_entry_or_null(&ctx->drain_list, struct io_kiocb,
 					 drain_node);
 	if (first && (first->flags & IOSQE_IO_DRAIN) &&
-	    atomic_read(&ctx->nr_pending) != ctx->nr_drained)
+	    io_nr_pending(ctx) != ctx->nr_drained)
 		first = NULL;
 	if (first) {
 		list_del(&first->drain_node);
@@ -1025,6 +1096,12 @@ static bool io_submit_one(struct io_ring_ctx *ctx, struct io_kiocb *req,
 
 	if (unlikely(ret))
 		return io_submit_failed(ctx, req, ret);
+	/* alone, plain, with no drain in sight: issue it now */
+	if (likely(!(req->flags & IO_SQE_SLOW_QUEUE) && !ctx->link_head &&
+		   !ctx->drain_next && !READ_ONCE(ctx->drain_active))) {
+		io_req_run_batched(req);
+		return true;
+	}
 	if (unlikely(ctx->drain_next) && !ctx->link_head) {
 		req->flags |= IOSQE_IO_DRAIN;
 		ctx->drain_next = false;
