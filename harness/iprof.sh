@@ -8,7 +8,8 @@
 # then single-steps its next call to the end and prints where the
 # instructions went. Env: IPROF_FUNC, IPROF_TOP (rows, default 40),
 # IPROF_DETAIL (a function: list its instructions with their counts),
-# IPROF_CALLERS (a function: count its call sites),
+# IPROF_CALLERS (a function: count its call sites), IPROF_CYCLE=1 (count
+# from one call to the next, user space included),
 # QEMU_APPEND (e.g. null_blk for the rw rows).
 . "$(dirname "$0")/lib.sh"
 KERNEL=${1:?kernel} SKIP=${2:?skip}
@@ -26,6 +27,6 @@ QEMU_MODE=icount QEMU_EXTRA="-gdb tcp::$port" QEMU_TIMEOUT=900 \
 qpid=$!
 trap 'kill $qpid 2>/dev/null; pkill -f "tcp::$port" 2>/dev/null || true' EXIT
 sleep 2
-IPROF_PORT=$port IPROF_FUNC=$func IPROF_SKIP=$SKIP IPROF_TOP=${IPROF_TOP:-40} IPROF_DETAIL=${IPROF_DETAIL:-} IPROF_CALLERS=${IPROF_CALLERS:-} \
+IPROF_PORT=$port IPROF_FUNC=$func IPROF_SKIP=$SKIP IPROF_TOP=${IPROF_TOP:-40} IPROF_DETAIL=${IPROF_DETAIL:-} IPROF_CALLERS=${IPROF_CALLERS:-} IPROF_CYCLE=${IPROF_CYCLE:-} \
 	gdb -q -batch -nx "$obj/vmlinux" -x "$TOP/harness/iprof/step.py" 2>&1 |
 	grep -v -e "^warning:" -e "^0x[0-9a-f]* in "

@@ -175,31 +175,6 @@ static void __io_cq_flush_overflow(struct io_ring_ctx *ctx)
 		io_cq_clear_overflow(ctx);
 }
 
-/**
- * io_post_cqe - post one CQE
- * @ctx: the ring
- * @user_data, @res, @cflags: the CQE's fields
- * @extra1, @extra2: big_cqe[] on IORING_SETUP_CQE32 rings, ignored otherwise
- *
- * Return: false if the CQE had to be dropped for lack of memory.
- */
-bool io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
-		 u64 extra1, u64 extra2)
-{
-	bool posted;
-
-	io_cq_lock(ctx);
-	posted = io_cq_add(ctx, user_data, res, cflags, extra1, extra2);
-	io_cq_unlock_post(ctx);
-	return posted;
-}
-
-/* Start posting CQEs: io_cq_add() them, then io_cq_unlock_post(). */
-void io_cq_lock(struct io_ring_ctx *ctx)
-{
-	spin_lock(&ctx->completion_lock);
-}
-
 /*
  * Write a CQE straight into the ring if it has room and nothing waits on
  * the overflow list (which must drain first, to keep the order).
@@ -241,7 +216,7 @@ static noinline bool io_cq_add_overflow(struct io_ring_ctx *ctx,
 }
 
 /* Add one CQE; returns false if it had to be dropped for lack of memory. */
-bool io_cq_add(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
+static bool io_cq_add(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
 	       u64 extra1, u64 extra2)
 {
 	lockdep_assert_held(&ctx->completion_lock);
@@ -267,7 +242,8 @@ static u32 io_cq_room(struct io_ring_ctx *ctx)
  * would one by one, with the ring's geometry read once for the batch.
  * Returns how many requests the list holds, posting or not.
  */
-unsigned int io_cq_add_reqs(struct io_ring_ctx *ctx, struct io_kiocb *req)
+static __always_inline unsigned int io_cq_add_reqs(struct io_ring_ctx *ctx,
+						   struct io_kiocb *req)
 {
 	struct io_uring_cqe *cqes = ctx->rings->cqes;
 	unsigned int mask = ctx->cq_entries - 1, shift = io_cqe32(ctx);
@@ -304,7 +280,7 @@ unsigned int io_cq_add_reqs(struct io_ring_ctx *ctx, struct io_kiocb *req)
 }
 
 /* Make the added CQEs visible, once, and wake whoever waits for them. */
-void io_cq_unlock_post(struct io_ring_ctx *ctx)
+static __always_inline void __io_cq_unlock_post(struct io_ring_ctx *ctx)
 {
 	if (unlikely(!list_empty(&ctx->cq_watch)))
 		io_cq_watch_check(ctx);
@@ -313,6 +289,43 @@ void io_cq_unlock_post(struct io_ring_ctx *ctx)
 	io_cq_wake(ctx);
 	if (!READ_ONCE(ctx->cq_batching))
 		io_eventfd_signal(ctx);
+}
+
+/**
+ * io_cq_post_reqs - post the CQEs of requests linked through batch_next
+ *
+ * The requests count as finished for IOSQE_IO_DRAIN. Returns true if
+ * drained requests wait: the caller must then kick the drain list.
+ */
+bool io_cq_post_reqs(struct io_ring_ctx *ctx, struct io_kiocb *req)
+{
+	bool drain;
+
+	spin_lock(&ctx->completion_lock);
+	ctx->nr_finished += io_cq_add_reqs(ctx, req);
+	/* see io_drain_hold() for why this is read under the lock */
+	drain = ctx->drain_active;
+	__io_cq_unlock_post(ctx);
+	return drain;
+}
+
+/**
+ * io_post_cqe - post one CQE
+ * @ctx: the ring
+ * @user_data, @res, @cflags: the CQE's fields
+ * @extra1, @extra2: big_cqe[] on IORING_SETUP_CQE32 rings, ignored otherwise
+ *
+ * Return: false if the CQE had to be dropped for lack of memory.
+ */
+bool io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
+		 u64 extra1, u64 extra2)
+{
+	bool posted;
+
+	spin_lock(&ctx->completion_lock);
+	posted = io_cq_add(ctx, user_data, res, cflags, extra1, extra2);
+	__io_cq_unlock_post(ctx);
+	return posted;
 }
 
 void io_cq_flush_overflow(struct io_ring_ctx *ctx)
@@ -361,7 +374,7 @@ void io_post_cqe_remote(struct io_ring_ctx *ctx, u64 user_data, s32 res,
 }
 
 /* The ring's task waits: post what other rings sent, in order. */
-static void io_cq_post_deferred(struct io_ring_ctx *ctx)
+static noinline void io_cq_post_deferred(struct io_ring_ctx *ctx)
 {
 	struct io_deferred_cqe *d, *tmp;
 	struct llist_node *node;
@@ -564,15 +577,22 @@ static int io_cq_wait_loop(struct io_waiter *w)
 	return ret;
 }
 
-/**
- * io_cq_wait - wait until @min_events CQEs are ready to be reaped
- *
- * Honours the sigmask, timeout, min_wait_usec and IORING_ENTER_ABS_TIMER
- * that come with IORING_ENTER_EXT_ARG. A wait that ends early, by timeout
- * or signal, still reports success if any CQE is ready.
- */
-int io_cq_wait(struct io_ring_ctx *ctx, unsigned int min_events, u32 flags,
-	       const void __user *argp, size_t argsz)
+/* Post what is owed to the CQ before looking at it: task work, overflow. */
+static __always_inline void io_cq_catch_up(struct io_ring_ctx *ctx)
+{
+	io_run_task_work();
+	/* the checks inline, the work out of line */
+	if (!llist_empty(&ctx->local_tw))
+		io_run_local_tw(ctx, false);
+	if (!llist_empty(&ctx->deferred_cqes))
+		io_cq_post_deferred(ctx);
+	if (test_bit(IO_CHECK_CQ_OVERFLOW, &ctx->check_cq))
+		io_cq_flush_overflow(ctx);
+}
+
+static noinline int io_cq_wait_for(struct io_ring_ctx *ctx,
+				   unsigned int min_events, u32 flags,
+				   const void __user *argp, size_t argsz)
 {
 	struct io_wait_args wa;
 	struct io_waiter w;
@@ -585,10 +605,7 @@ int io_cq_wait(struct io_ring_ctx *ctx, unsigned int min_events, u32 flags,
 		return -EEXIST;
 	min_events = min(min_events, ctx->cq_entries);
 
-	io_run_task_work();
-	io_run_local_tw(ctx, false);
-	io_cq_post_deferred(ctx);
-	io_cq_flush_overflow(ctx);
+	io_cq_catch_up(ctx);
 	if (io_cq_ready(ctx) >= min_events)
 		return 0;
 
@@ -608,4 +625,26 @@ int io_cq_wait(struct io_ring_ctx *ctx, unsigned int min_events, u32 flags,
 	else if (ret && io_cq_ready(ctx))
 		ret = 0;
 	return ret;
+}
+
+/**
+ * io_cq_wait - wait until @min_events CQEs are ready to be reaped
+ *
+ * Honours the sigmask, timeout, min_wait_usec and IORING_ENTER_ABS_TIMER
+ * that come with IORING_ENTER_EXT_ARG. A wait that ends early, by timeout
+ * or signal, still reports success if any CQE is ready.
+ */
+int io_cq_wait(struct io_ring_ctx *ctx, unsigned int min_events, u32 flags,
+	       const void __user *argp, size_t argsz)
+{
+	/*
+	 * Often the CQEs are there already. Without EXT_ARG there is no
+	 * argument to check first, so look before setting up a wait.
+	 */
+	if (!(flags & IORING_ENTER_EXT_ARG) && io_may_run_local_tw(ctx)) {
+		io_cq_catch_up(ctx);
+		if (io_cq_ready(ctx) >= min(min_events, ctx->cq_entries))
+			return 0;
+	}
+	return io_cq_wait_for(ctx, min_events, flags, argp, argsz);
 }

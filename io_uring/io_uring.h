@@ -19,6 +19,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/task_work.h>
+#include <linux/fs.h>
 
 #include "buftable.h"
 #include "filetable.h"
@@ -432,11 +433,7 @@ static inline bool io_req_posts_cqe(struct io_kiocb *req)
 /* cqe.c */
 bool io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
 		 u64 extra1, u64 extra2);
-void io_cq_lock(struct io_ring_ctx *ctx);
-bool io_cq_add(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
-	       u64 extra1, u64 extra2);
-void io_cq_unlock_post(struct io_ring_ctx *ctx);
-unsigned int io_cq_add_reqs(struct io_ring_ctx *ctx, struct io_kiocb *req);
+bool io_cq_post_reqs(struct io_ring_ctx *ctx, struct io_kiocb *req);
 void io_req_complete(struct io_kiocb *req);
 void io_cq_flush_overflow(struct io_ring_ctx *ctx);
 unsigned int io_cq_ready(struct io_ring_ctx *ctx);
@@ -505,7 +502,16 @@ void io_cancel_parked_all(struct io_ring_ctx *ctx, struct task_struct *task);
 /* tw.c */
 void io_req_queue_tw(struct io_kiocb *req, io_tw_fn fn);
 void io_fallback_work(struct work_struct *work);
-bool io_run_task_work(void);
+bool __io_run_task_work(void);
+
+/* Run the task's pending task work; returns true if there was some. */
+static inline bool io_run_task_work(void)
+{
+	if (likely(!test_thread_flag(TIF_NOTIFY_SIGNAL) &&
+		   !task_work_pending(current)))
+		return false;
+	return __io_run_task_work();
+}
 bool io_run_local_tw(struct io_ring_ctx *ctx, bool dead);
 
 /* DEFER_TASKRUN: only the submitter runs the ring's callbacks. */
@@ -516,7 +522,15 @@ static inline bool io_may_run_local_tw(struct io_ring_ctx *ctx)
 }
 
 /* setup.c */
-struct io_ring_ctx *io_ring_ctx_from_file(struct file *file);
+extern const struct file_operations io_uring_fops;
+
+/* The ring behind @file, or NULL if it is not an io_uring file. */
+static inline struct io_ring_ctx *io_ring_ctx_from_file(struct file *file)
+{
+	if (file->f_op != &io_uring_fops)
+		return NULL;
+	return file->private_data;
+}
 
 /* iopoll.c */
 struct io_comp_batch;

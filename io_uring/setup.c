@@ -424,7 +424,7 @@ static __poll_t io_uring_poll(struct file *file, poll_table *wait)
 }
 
 /* What a ring file can do besides io_uring_enter() and _register(). */
-static const struct file_operations io_uring_fops = {
+const struct file_operations io_uring_fops = {
 #ifdef CONFIG_PROC_FS
 	.show_fdinfo	= io_uring_show_fdinfo,
 #endif
@@ -435,13 +435,6 @@ static const struct file_operations io_uring_fops = {
 };
 
 /* The ring behind @file, or NULL if it is not an io_uring file. */
-struct io_ring_ctx *io_ring_ctx_from_file(struct file *file)
-{
-	if (file->f_op != &io_uring_fops)
-		return NULL;
-	return file->private_data;
-}
-
 /* SCM_RIGHTS uses this to refuse passing rings around. */
 bool io_is_uring_fops(struct file *file)
 {

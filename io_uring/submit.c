@@ -381,16 +381,11 @@ void io_req_complete_list(struct io_ring_ctx *ctx, struct io_kiocb *req,
 			  bool recycle)
 {
 	struct io_kiocb *next;
-	bool drain;
 
 	/* see io_req_recycle() */
 	if (recycle && unlikely(percpu_ref_is_dying(&ctx->refs)))
 		recycle = false;
-	io_cq_lock(ctx);
-	ctx->nr_finished += io_cq_add_reqs(ctx, req);
-	drain = ctx->drain_active;
-	io_cq_unlock_post(ctx);
-	if (unlikely(drain))
+	if (unlikely(io_cq_post_reqs(ctx, req)))
 		io_drain_kick(ctx);
 	for (; req; req = next) {
 		next = req->batch_next;
@@ -565,9 +560,17 @@ void io_req_fail(struct io_kiocb *req, int err)
 	io_req_complete(req);
 }
 
-static bool io_restart_code(int ret)
+/*
+ * An interrupted call fails with -EINTR: restarting the syscall is not
+ * ours to do, other SQEs went with it. -ENOIOCTLCMD sits among the
+ * restart codes but is not one.
+ */
+static int io_restart_to_eintr(int ret)
 {
-	return ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK;
+	if (ret == -ERESTARTSYS || ret == -ERESTARTNOINTR ||
+	    ret == -ERESTARTNOHAND || ret == -ERESTART_RESTARTBLOCK)
+		return -EINTR;
+	return ret;
 }
 
 /* Run the op's issue handler with the request's credentials. */
@@ -589,6 +592,13 @@ static __always_inline int io_issue(struct io_kiocb *req,
 		audit_uring_exit(!ret, ret);
 	if (old_creds)
 		revert_creds(old_creds);
+	/* restart codes are all <= -ERESTARTSYS: one test on the hot path */
+	if (ret == IOU_DONE) {
+		if (unlikely(req->cqe.res <= -ERESTARTSYS))
+			req->cqe.res = io_restart_to_eintr(req->cqe.res);
+	} else if (unlikely(ret <= -ERESTARTSYS)) {
+		ret = io_restart_to_eintr(ret);
+	}
 	return ret;
 }
 
@@ -698,15 +708,7 @@ static void io_wq_run_req(struct io_wq_work *work)
 		}
 		break;
 	}
-	/*
-	 * Only a blocking call sleeps interruptibly: one a signal stopped
-	 * reports -EINTR (restarting is not ours to do), or -ECANCELED if
-	 * the signal was the pool cancelling it.
-	 */
-	if (io_restart_code(ret))
-		ret = -EINTR;
-	else if (ret == IOU_DONE && io_restart_code(req->cqe.res))
-		req->cqe.res = -EINTR;
+	/* interrupted because the pool cancelled it */
 	if (ret == -EINTR && (work->flags & IO_WQ_WORK_CANCEL))
 		ret = -ECANCELED;
 	io_issue_done(req, ret);

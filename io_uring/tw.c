@@ -219,7 +219,7 @@ void io_req_queue_tw(struct io_kiocb *req, io_tw_fn fn)
 }
 
 /* Run pending task work of current, if any. Returns true if some ran. */
-bool io_run_task_work(void)
+bool __io_run_task_work(void)
 {
 	if (test_thread_flag(TIF_NOTIFY_SIGNAL))
 		clear_notify_signal();

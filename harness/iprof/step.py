@@ -33,6 +33,9 @@ def reg(name):
 
 ret = int(gdb.parse_and_eval("*(unsigned long *)$rsp"))
 sp0 = reg("rsp")
+# IPROF_CYCLE=1: count from this call to the next one, user space included
+cycle = os.environ.get("IPROF_CYCLE") == "1"
+start_pc = reg("pc")
 pcs = collections.Counter()
 steps = 0
 # IPROF_CALLERS: a function whose callers (return addresses) to count
@@ -43,7 +46,10 @@ if callee:
 callers = collections.Counter()
 while True:
     pc = reg("pc")
-    if pc == ret and reg("rsp") > sp0:
+    if cycle:
+        if pc == start_pc and steps:
+            break
+    elif pc == ret and reg("rsp") > sp0:
         break
     if pc == callee_pc:
         callers[int(gdb.parse_and_eval("*(unsigned long *)$rsp"))] += 1
@@ -68,8 +74,12 @@ addrs = [a for a, _ in syms]
 per_func = collections.Counter()
 for pc, n in pcs.items():
     i = bisect.bisect_right(addrs, pc) - 1
+    if pc < 1 << 63:
+        per_func["(user space)"] += n
+        continue
     per_func[syms[i][1] if i >= 0 else hex(pc)] += n
-print("IPROF %s: %d instructions in one call" % (func, steps))
+print("IPROF %s: %d instructions in one %s" %
+      (func, steps, "cycle" if cycle else "call"))
 for name, n in per_func.most_common(top):
     print("%7d  %s" % (n, name))
 detail = os.environ.get("IPROF_DETAIL")

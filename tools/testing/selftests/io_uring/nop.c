@@ -109,6 +109,32 @@ TEST_F(nop, inject_result)
 	EXPECT_CQE(r, UD + i, 0, 0);
 }
 
+/*
+ * The kernel's internal restart codes (512, 513, 514, 516) never reach a
+ * CQE: a result that is one becomes -EINTR, here in the inline path.
+ * 515 (ENOIOCTLCMD) and results beyond the range are posted as they are.
+ */
+TEST_F(nop, inject_restart_codes)
+{
+	static const int in[]  = { -512, -513, -514, -515, -516, -517, -511 };
+	static const int out[] = { -EINTR, -EINTR, -EINTR, -515, -EINTR, -517,
+				   -511 };
+	struct test_ring *r = &self->r;
+	struct io_uring_sqe *sqe;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(in); i++) {
+		sqe = ring_nop(r, UD + i);
+		ASSERT_NE(NULL, sqe);
+		sqe->nop_flags = IORING_NOP_INJECT_RESULT;
+		sqe->len = (unsigned int)in[i];
+	}
+	ASSERT_EQ((int)i, ring_submit(r, i, 0, 0));
+	for (i = 0; i < ARRAY_SIZE(in); i++) {
+		EXPECT_CQE(r, UD + i, out[i], 0);
+	}
+}
+
 TEST_F(nop, unknown_nop_flags)
 {
 	struct test_ring *r = &self->r;
