@@ -252,6 +252,7 @@ enum {
 	REQ_F_CLEANUP		= BIT(19),	/* prep took what ->cleanup frees */
 	REQ_F_POLL		= BIT(20),	/* req->poll is allocated */
 	REQ_F_FORCE_ASYNC	= BIT(21),	/* the op always goes to a worker */
+	REQ_F_IOPOLL		= BIT(22),	/* on ctx->iopoll_list, or was */
 };
 
 /*

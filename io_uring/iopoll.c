@@ -22,15 +22,19 @@
 #include "io_uring.h"
 #include "opdef.h"
 
-/* The device has @req: it completes when the ring is reaped. */
+/*
+ * The device has @req: it completes when the ring is reaped. It is not
+ * counted in the submitter's in-flight requests: its completion needs
+ * nothing of the task (no task work), and the ring's teardown reaps what
+ * is left, as in 6.12, where exit does not wait for polled I/O either.
+ */
 void io_iopoll_add(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 
 	/* a worker's issue (IO_URING_F_UNLOCKED) takes the lock here */
 	io_ring_lock(ctx, issue_flags);
-	/* once on the list, a reaper may complete it: count it first */
-	io_req_mark_inflight(req);
+	req->flags |= REQ_F_IOPOLL;
 	list_add_tail(&req->iopoll_node, &ctx->iopoll_list);
 	io_ring_unlock(ctx, issue_flags);
 }
@@ -97,29 +101,28 @@ int io_iopoll_reap(struct io_ring_ctx *ctx, bool spin)
 }
 
 /*
- * io_uring_enter(IORING_ENTER_GETEVENTS) on an IOPOLL ring: poll until
- * @min_events requests completed. Unlike an interrupt-driven wait it
- * has no timeout: it returns early, with 0, whenever nothing is left to
- * poll or another task wants the CPU, and the application calls again.
+ * io_uring_enter(IORING_ENTER_GETEVENTS) on an IOPOLL ring, with
+ * uring_lock held (the caller may just have submitted under it): poll
+ * until @min_events requests completed. Unlike an interrupt-driven wait
+ * it has no timeout: it returns early, with 0, whenever nothing is left
+ * to poll or another task wants the CPU, and the application calls again.
  */
 int io_iopoll_wait(struct io_ring_ctx *ctx, unsigned int min_events)
 {
 	unsigned int nr = 0;
 	int ret = 0;
 
+	lockdep_assert_held(&ctx->uring_lock);
 	if (!io_may_run_local_tw(ctx))
 		return -EEXIST;
-	mutex_lock(&ctx->uring_lock);
 	if (test_bit(IO_CHECK_CQ_OVERFLOW, &ctx->check_cq))
 		io_cq_flush_overflow(ctx);
 	/* lost CQEs are reported before any wait */
-	if (test_and_clear_bit(IO_CHECK_CQ_DROPPED, &ctx->check_cq)) {
-		ret = -EBADR;
-		goto out;
-	}
+	if (test_and_clear_bit(IO_CHECK_CQ_DROPPED, &ctx->check_cq))
+		return -EBADR;
 	/* what is in the CQ already may be an error the application awaits */
 	if (io_cq_ready(ctx))
-		goto out;
+		return 0;
 	do {
 		/*
 		 * Requests a worker issues join the list under uring_lock, and
@@ -147,8 +150,6 @@ int io_iopoll_wait(struct io_ring_ctx *ctx, unsigned int min_events)
 			break;
 		}
 	} while (nr < min_events && !need_resched());
-out:
-	mutex_unlock(&ctx->uring_lock);
 	return ret;
 }
 

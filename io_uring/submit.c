@@ -116,8 +116,8 @@ static void io_req_uncount_inflight(struct io_kiocb *req)
 {
 	struct io_uring_task *tctx = req->task->io_uring;
 
-	/* the submitter waits for zero before it exits */
-	if (atomic_dec_and_test(&tctx->inflight))
+	/* the submitter waits for zero before it exits; rarely is it waiting */
+	if (atomic_dec_and_test(&tctx->inflight) && wq_has_sleeper(&tctx->wait))
 		wake_up_all(&tctx->wait);
 }
 
@@ -741,8 +741,11 @@ const struct io_wq_ops io_req_wq_ops = {
  */
 static __always_inline void io_req_issued(struct io_kiocb *req, int ret)
 {
-	/* its completion runs as our task work, so req is still ours here */
-	if (ret == IOU_QUEUED)
+	/*
+	 * Its completion runs as our task work, so req is still ours here;
+	 * polled I/O is the exception, see io_iopoll_add().
+	 */
+	if (ret == IOU_QUEUED && !(req->flags & REQ_F_IOPOLL))
 		io_req_mark_inflight(req);
 	io_issue_done(req, ret);
 }
@@ -1182,13 +1185,19 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 				 IORING_ENTER_REGISTERED_RING | \
 				 IORING_ENTER_ABS_TIMER)
 
+/* May this task submit here? Then it gets its task context. */
+static int io_enter_may_submit(struct io_ring_ctx *ctx)
+{
+	if (ctx->submitter_task && ctx->submitter_task != current)
+		return -EEXIST;
+	return io_tctx_attach(ctx);
+}
+
 static int io_enter_submit(struct io_ring_ctx *ctx, u32 to_submit)
 {
 	int ret;
 
-	if (ctx->submitter_task && ctx->submitter_task != current)
-		return -EEXIST;
-	ret = io_tctx_attach(ctx);
+	ret = io_enter_may_submit(ctx);
 	if (unlikely(ret))
 		return ret;
 	mutex_lock(&ctx->uring_lock);
@@ -1197,19 +1206,43 @@ static int io_enter_submit(struct io_ring_ctx *ctx, u32 to_submit)
 	return ret;
 }
 
-static int io_enter_wait(struct io_ring_ctx *ctx, u32 min_complete, u32 flags,
-			 const void __user *argp, size_t argsz)
+/*
+ * IOPOLL without an SQ thread: completions are polled for by the caller,
+ * under the same hold of uring_lock as its submission. The wait's
+ * arguments are only checked; a wait error counts if nothing was
+ * submitted.
+ */
+static long io_enter_iopoll(struct io_ring_ctx *ctx, u32 to_submit,
+			    u32 min_complete, u32 flags,
+			    const void __user *argp, size_t argsz)
 {
-	/* IOPOLL completions are polled for, unless the SQ thread does it */
-	if ((ctx->flags & (IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL)) ==
-	    IORING_SETUP_IOPOLL) {
-		int ret = io_cq_check_ext_arg(flags, argp, argsz);
+	long ret = 0;
+	int err = 0;
 
-		if (ret)
+	if (to_submit) {
+		ret = io_enter_may_submit(ctx);
+		if (unlikely(ret))
 			return ret;
-		return io_iopoll_wait(ctx, min(min_complete, ctx->cq_entries));
 	}
-	return io_cq_wait(ctx, min_complete, flags, argp, argsz);
+	if ((flags & IORING_ENTER_GETEVENTS) && (flags & IORING_ENTER_EXT_ARG))
+		err = io_cq_check_ext_arg(flags, argp, argsz);
+	mutex_lock(&ctx->uring_lock);
+	if (to_submit) {
+		ret = io_submit_sqes(ctx, to_submit);
+		/* a submission that stopped early returns at once */
+		if (ret != to_submit)
+			goto out;
+	}
+	if (flags & IORING_ENTER_GETEVENTS) {
+		if (!err)
+			err = io_iopoll_wait(ctx, min(min_complete,
+						      ctx->cq_entries));
+		if (!ret)
+			ret = err;
+	}
+out:
+	mutex_unlock(&ctx->uring_lock);
+	return ret;
 }
 
 SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
@@ -1245,6 +1278,12 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 		goto out;
 	}
 
+	if ((ctx->flags & (IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL)) ==
+	    IORING_SETUP_IOPOLL) {
+		ret = io_enter_iopoll(ctx, to_submit, min_complete, flags,
+				      argp, argsz);
+		goto out;
+	}
 	if (ctx->flags & IORING_SETUP_SQPOLL) {
 		/* the SQ thread submits; we may only wake it */
 		ret = io_sqpoll_enter(ctx, to_submit, flags);
@@ -1257,7 +1296,7 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 			goto out;
 	}
 	if (flags & IORING_ENTER_GETEVENTS) {
-		err = io_enter_wait(ctx, min_complete, flags, argp, argsz);
+		err = io_cq_wait(ctx, min_complete, flags, argp, argsz);
 		if (!ret)
 			ret = err;
 	}
