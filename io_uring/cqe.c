@@ -216,8 +216,8 @@ static noinline bool io_cq_add_overflow(struct io_ring_ctx *ctx,
 }
 
 /* Add one CQE; returns false if it had to be dropped for lack of memory. */
-static bool io_cq_add(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
-	       u64 extra1, u64 extra2)
+static bool io_cq_add(struct io_ring_ctx *ctx, u64 user_data, s32 res,
+		      u32 cflags, u64 extra1, u64 extra2)
 {
 	lockdep_assert_held(&ctx->completion_lock);
 	trace_io_uring_complete(ctx, user_data, res, cflags);
