@@ -22,10 +22,12 @@
  * thread to stop. A ring leaves only when it is freed, once no request of
  * it is left, so the thread never loses a ring it still has work in.
  *
- * Locks: sqd->lock protects the ring list and sqd->thread. The thread
- * holds it for one pass over its rings at a time, never while sleeping,
- * so that rings can join and leave between passes. It nests outside
- * ctx->uring_lock.
+ * Locks: sqd->lock protects the ring list and sqd->thread. It nests
+ * outside ctx->uring_lock. The thread keeps it while it polls, so that an
+ * idle pass costs no atomic operation, and lets go of it when it sleeps,
+ * handles a signal, or someone else wants it: others take it with
+ * io_sqd_lock(), which raises sqd->lock_wanted first. Rings join and
+ * leave between passes.
  */
 #include <linux/audit.h>
 #include <linux/cpuset.h>
@@ -50,6 +52,8 @@ struct io_sqd {
 	refcount_t			refs;
 	/* the ring list and thread; see "Locks" above */
 	struct mutex			lock;
+	/* tasks waiting in io_sqd_lock(): the thread lets go for them */
+	atomic_t			lock_wanted;
 	struct list_head		rings;	/* io_ring_ctx.sqd_node */
 	/* NULL once it has exited; RCU for readers without sqd->lock */
 	struct task_struct __rcu	*thread;
@@ -64,6 +68,23 @@ struct io_sqd {
 	/* the thread is attached to the first ring and has its worker pool */
 	struct completion		started;
 };
+
+/* sqd->lock for anyone but the thread, which may be holding it to poll. */
+static void io_sqd_lock(struct io_sqd *sqd)
+{
+	atomic_inc(&sqd->lock_wanted);
+	mutex_lock(&sqd->lock);
+	if (atomic_dec_and_test(&sqd->lock_wanted))
+		wake_up_var(&sqd->lock_wanted);
+}
+
+/* The thread: let go of sqd->lock until those who want it have had it. */
+static void io_sqd_yield_lock(struct io_sqd *sqd)
+{
+	mutex_unlock(&sqd->lock);
+	wait_var_event(&sqd->lock_wanted, !atomic_read(&sqd->lock_wanted));
+	mutex_lock(&sqd->lock);
+}
 
 static void io_sqd_put(struct io_sqd *sqd)
 {
@@ -145,7 +166,7 @@ static bool io_sq_pass(struct io_sqd *sqd)
 	bool busy = false, share;
 	u64 start = 0;
 
-	mutex_lock(&sqd->lock);
+	lockdep_assert_held(&sqd->lock);
 	share = !list_is_singular(&sqd->rings);
 	list_for_each_entry(ctx, &sqd->rings, sqd_node) {
 		if (!io_sq_ring_busy(ctx))
@@ -162,14 +183,14 @@ static bool io_sq_pass(struct io_sqd *sqd)
 	}
 	if (busy)
 		sqd->work_usec += io_sq_cpu_usec(current) - start;
-	mutex_unlock(&sqd->lock);
 	return busy;
 }
 
 /*
- * Sleep until woken. IORING_SQ_NEED_WAKEUP goes up first and the SQs are
- * looked at after it: an application that queued an SQE meanwhile either
- * is seen here or sees the flag and wakes us.
+ * Sleep until woken, with sqd->lock held on entry and exit but not while
+ * asleep. IORING_SQ_NEED_WAKEUP goes up first and the SQs are looked at
+ * after it: an application that queued an SQE meanwhile either is seen
+ * here or sees the flag and wakes us.
  */
 static void io_sq_sleep(struct io_sqd *sqd)
 {
@@ -177,7 +198,7 @@ static void io_sq_sleep(struct io_sqd *sqd)
 	bool work = false;
 	DEFINE_WAIT(wait);
 
-	mutex_lock(&sqd->lock);
+	lockdep_assert_held(&sqd->lock);
 	prepare_to_wait(&sqd->wait, &wait, TASK_INTERRUPTIBLE);
 	list_for_each_entry(ctx, &sqd->rings, sqd_node)
 		atomic_or(IORING_SQ_NEED_WAKEUP, &ctx->rings->sq_flags);
@@ -195,24 +216,34 @@ static void io_sq_sleep(struct io_sqd *sqd)
 	mutex_lock(&sqd->lock);
 	list_for_each_entry(ctx, &sqd->rings, sqd_node)
 		atomic_andnot(IORING_SQ_NEED_WAKEUP, &ctx->rings->sq_flags);
-	mutex_unlock(&sqd->lock);
 }
 
-/* False once the thread must exit: no ring left, or a fatal signal. */
+/*
+ * False once the thread must exit: no ring left, or a fatal signal. Holds
+ * sqd->lock on entry and exit; a signal or a waiter makes it let go.
+ */
 static bool io_sq_keep_running(struct io_sqd *sqd)
 {
 	struct ksignal ksig;
+	bool keep = true;
 
 	if (READ_ONCE(sqd->stop))
 		return false;
-	if (!signal_pending(current))
+	if (likely(!signal_pending(current) &&
+		   !atomic_read(&sqd->lock_wanted)))
 		return true;
-	/* task work first: it is what TIF_NOTIFY_SIGNAL usually means */
-	io_run_task_work();
-	if (!signal_pending(current))
-		return true;
-	/* io threads take only SIGKILL and SIGSTOP; a stop returns here */
-	return !get_signal(&ksig);
+	mutex_unlock(&sqd->lock);
+	if (signal_pending(current)) {
+		/* task work first: it is what TIF_NOTIFY_SIGNAL usually means */
+		io_run_task_work();
+		/* io threads take only SIGKILL and SIGSTOP; a stop returns */
+		if (signal_pending(current))
+			keep = !get_signal(&ksig);
+	}
+	mutex_lock(&sqd->lock);
+	if (atomic_read(&sqd->lock_wanted))
+		io_sqd_yield_lock(sqd);
+	return keep && !READ_ONCE(sqd->stop);
 }
 
 static void io_sq_exit(struct io_sqd *sqd)
@@ -256,7 +287,6 @@ static int io_sq_thread(void *data)
 	mutex_lock(&sqd->lock);
 	io_tctx_attach(list_first_entry(&sqd->rings, struct io_ring_ctx,
 					sqd_node));
-	mutex_unlock(&sqd->lock);
 	complete(&sqd->started);
 
 	deadline = jiffies + READ_ONCE(sqd->idle);
@@ -267,8 +297,13 @@ static int io_sq_thread(void *data)
 			io_sq_sleep(sqd);
 			deadline = jiffies + READ_ONCE(sqd->idle);
 		}
-		cond_resched();
+		if (need_resched()) {
+			mutex_unlock(&sqd->lock);
+			cond_resched();
+			mutex_lock(&sqd->lock);
+		}
 	}
+	mutex_unlock(&sqd->lock);
 	io_sq_exit(sqd);
 	/* do_exit() waits for our requests, see __io_uring_cancel() */
 	do_exit(0);
@@ -279,7 +314,7 @@ static int io_sqd_join(struct io_sqd *sqd, struct io_ring_ctx *ctx)
 {
 	int ret = -ENXIO;
 
-	mutex_lock(&sqd->lock);
+	io_sqd_lock(sqd);
 	if (!sqd->stop && rcu_access_pointer(sqd->thread)) {
 		list_add_tail(&ctx->sqd_node, &sqd->rings);
 		io_sqd_update_idle(sqd);
@@ -355,6 +390,7 @@ static int io_sqd_create(struct io_ring_ctx *ctx, struct io_uring_params *p)
 	/* the ring's; the thread gets its own once it exists */
 	refcount_set(&sqd->refs, 1);
 	mutex_init(&sqd->lock);
+	atomic_set(&sqd->lock_wanted, 0);
 	INIT_LIST_HEAD(&sqd->rings);
 	init_waitqueue_head(&sqd->wait);
 	init_completion(&sqd->started);
@@ -424,7 +460,7 @@ void io_sqpoll_detach(struct io_ring_ctx *ctx)
 
 	if (!sqd)
 		return;
-	mutex_lock(&sqd->lock);
+	io_sqd_lock(sqd);
 	list_del(&ctx->sqd_node);
 	io_sqd_update_idle(sqd);
 	if (list_empty(&sqd->rings))
