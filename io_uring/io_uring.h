@@ -513,6 +513,7 @@ static inline bool io_run_task_work(void)
 		return false;
 	return __io_run_task_work();
 }
+
 bool io_run_local_tw(struct io_ring_ctx *ctx, bool dead);
 
 /* DEFER_TASKRUN: only the submitter runs the ring's callbacks. */
