@@ -393,6 +393,15 @@ void io_req_complete_list(struct io_ring_ctx *ctx, struct io_kiocb *req,
 	}
 }
 
+/* Add @req to the CQE batch of the submission in progress. */
+static __always_inline void io_batch_add(struct io_ring_ctx *ctx,
+					 struct io_kiocb *req)
+{
+	req->batch_next = NULL;
+	*ctx->batch_tail = req;
+	ctx->batch_tail = &req->batch_next;
+}
+
 /*
  * The request is done. In the submitter during io_submit_sqes(), it
  * joins the batch whose CQEs go out together at the end; otherwise its
@@ -402,12 +411,11 @@ static __always_inline void io_req_done(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 
-	req->batch_next = NULL;
 	if (ctx->batch_task == current) {
-		*ctx->batch_tail = req;
-		ctx->batch_tail = &req->batch_next;
+		io_batch_add(ctx, req);
 		return;
 	}
+	req->batch_next = NULL;
 	io_req_complete_list(ctx, req, false);
 }
 
@@ -781,21 +789,17 @@ static noinline void io_req_issued_cold(struct io_kiocb *req, int ret)
 }
 
 /*
- * Issue a request that io_submit_sqes() just took, which nothing waits
- * for and which sets no REQ_F_FINISH_SLOW bit: its CQE joins the batch.
+ * Issue a request that io_submit_sqes() just took, which is not linked,
+ * drained or async: done at once, its CQE joins the submission's batch.
  */
 static __always_inline void io_req_run_batched(struct io_kiocb *req)
 {
-	struct io_ring_ctx *ctx = req->ctx;
-	int ret = io_issue(req, ctx->issue_flags);
+	int ret = io_issue(req, req->ctx->issue_flags);
 
-	if (unlikely(ret != IOU_DONE)) {
+	if (likely(ret == IOU_DONE))
+		io_batch_add(req->ctx, req);
+	else
 		io_req_issued_cold(req, ret);
-		return;
-	}
-	req->batch_next = NULL;
-	*ctx->batch_tail = req;
-	ctx->batch_tail = &req->batch_next;
 }
 
 static __always_inline void __io_req_run(struct io_kiocb *req)
