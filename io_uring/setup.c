@@ -434,7 +434,6 @@ const struct file_operations io_uring_fops = {
 	.release	= io_uring_release,
 };
 
-/* The ring behind @file, or NULL if it is not an io_uring file. */
 /* SCM_RIGHTS uses this to refuse passing rings around. */
 bool io_is_uring_fops(struct file *file)
 {
