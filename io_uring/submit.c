@@ -806,10 +806,10 @@ static __always_inline void __io_req_run(struct io_kiocb *req)
 {
 	int ret = io_issue(req, req->ctx->issue_flags);
 
-	if (unlikely(ret == -EAGAIN) && !(req->flags & REQ_F_NOWAIT))
-		io_req_run_blocked(req);
+	if (likely(ret == IOU_DONE))
+		io_req_done(req);
 	else
-		io_req_issued(req, ret);
+		io_req_issued_cold(req, ret);
 }
 
 void io_req_run(struct io_kiocb *req)
