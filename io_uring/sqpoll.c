@@ -229,19 +229,16 @@ static bool io_sq_keep_running(struct io_sqd *sqd)
 
 	if (READ_ONCE(sqd->stop))
 		return false;
-	if (likely(!signal_pending(current) &&
-		   !atomic_read(&sqd->lock_wanted)))
-		return true;
-	mutex_unlock(&sqd->lock);
-	if (signal_pending(current)) {
+	if (unlikely(signal_pending(current))) {
+		mutex_unlock(&sqd->lock);
 		/* task work first: it is what TIF_NOTIFY_SIGNAL usually means */
 		io_run_task_work();
 		/* io threads take only SIGKILL and SIGSTOP; a stop returns */
 		if (signal_pending(current))
 			keep = !get_signal(&ksig);
+		mutex_lock(&sqd->lock);
 	}
-	mutex_lock(&sqd->lock);
-	if (atomic_read(&sqd->lock_wanted))
+	if (unlikely(atomic_read(&sqd->lock_wanted)))
 		io_sqd_yield_lock(sqd);
 	return keep && !READ_ONCE(sqd->stop);
 }
