@@ -21,7 +21,7 @@ head=$(git -C "$repo" rev-parse pristine)
 
 # Files of io_uring/ that belong to an op family or service, not the core.
 families="nop rw fs openclose uring_cmd poll timeout msg_ring epoll futex waitid"
-services="io-wq tw tctx filetable buftable eventfd"
+services="io-wq tw tctx filetable buftable rsrc_tags eventfd"
 # How a ring runs its work besides the default: the SQ thread, polled I/O.
 modes="sqpoll iopoll"
 

@@ -26,6 +26,7 @@
 #include <linux/uio.h>
 
 #include "io_uring.h"
+#include "rsrc_tags.h"
 #include "buftable.h"
 
 #define IORING_MAX_REG_BUFFERS	BIT(14)
@@ -169,7 +170,7 @@ static void io_buf_slot_clear(struct io_ring_ctx *ctx, unsigned int i,
 	if (t->bufs[i]) {
 		io_buf_put(t->bufs[i]);
 		if (post_tag && t->tags[i])
-			io_post_cqe(ctx, t->tags[i], 0, 0, 0, 0);
+			io_rsrc_tag_post(ctx, t->tags[i]);
 	}
 	t->bufs[i] = NULL;
 	t->tags[i] = 0;
@@ -222,6 +223,8 @@ static int io_buf_fill_slot(struct io_ring_ctx *ctx, struct iovec __user *uvec,
 	}
 	if (!iov.iov_base)
 		return tag ? -EINVAL : 0;	/* a tag needs a buffer */
+	if (tag && io_rsrc_tags_enable(ctx))
+		return -ENOMEM;
 	buf = io_buf_map(ctx, &iov);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
@@ -297,6 +300,8 @@ int io_bufs_update(struct io_ring_ctx *ctx, u32 off, struct iovec __user *uvec,
 			ret = io_buf_validate(&iov);
 		if (!ret && !iov.iov_base && tag)
 			ret = -EINVAL;
+		if (!ret && tag)
+			ret = io_rsrc_tags_enable(ctx);
 		if (ret)
 			break;
 		if (iov.iov_base) {

@@ -44,6 +44,8 @@ static bool io_cancel_match(struct io_kiocb *req,
 		return req == cd->req;
 	if (cd->task && req->task != cd->task)
 		return false;
+	if (cd->ring_file && !(req->flags & REQ_F_RING_FILE))
+		return false;
 	/* FD never matches what has no file (timeouts), even with ANY */
 	if ((flags & IORING_ASYNC_CANCEL_FD) && !req->file)
 		return false;
@@ -65,38 +67,13 @@ static bool io_cancel_match_work(struct io_wq_work *work, void *data)
 	return io_cancel_match(io_req_of_work(work), data);
 }
 
-/* Callbacks whose requests a cancel-all counts once, see below. */
-struct io_cancel_batches {
-	int	(*seen[4])(struct io_kiocb *req);
-	int	nr;
-};
-
-/* Returns true the first time @req's kind is seen in this cancel-all. */
-static bool io_cancel_new_batch(struct io_cancel_batches *b,
-				struct io_kiocb *req)
-{
-	int i;
-
-	for (i = 0; i < b->nr; i++)
-		if (b->seen[i] == req->park_cancel)
-			return false;
-	if (b->nr < ARRAY_SIZE(b->seen))
-		b->seen[b->nr++] = req->park_cancel;
-	return true;
-}
-
 /*
- * Cancel parked requests. Alone, returns what the callback said: 0 or
- * IO_CANCEL_BATCHED for success, or an error. With @many, returns the
- * count as 6.12 reports it: one per request, except that with
- * IORING_ASYNC_CANCEL_ALL all requests whose callback says
- * IO_CANCEL_BATCHED (futex, waitid) count as one per callback, since
- * 6.12 cancels each of those kinds in a single pass.
+ * Cancel parked requests. Alone, returns what the callback said: 0, or
+ * IO_CANCEL_BATCHED (futex, waitid) for success, or an error. With @many,
+ * returns how many were cancelled, one per request, as 6.12 counts them.
  */
 static int io_cancel_parked(struct io_cancel_data *cd, bool many)
 {
-	struct io_cancel_batches batches = { .nr = 0 };
-	bool all = cd->flags & IORING_ASYNC_CANCEL_ALL;
 	struct io_ring_ctx *ctx = cd->ctx;
 	struct io_kiocb *req, *tmp;
 	int ret, nr = 0;
@@ -111,8 +88,7 @@ static int io_cancel_parked(struct io_cancel_data *cd, bool many)
 			req->flags |= REQ_F_CANCELLED;
 		if (!many)
 			return ret;
-		if (!ret || (ret == IO_CANCEL_BATCHED &&
-			     (!all || io_cancel_new_batch(&batches, req))))
+		if (ret >= 0)
 			nr++;
 	}
 	return many ? nr : -ENOENT;
@@ -153,14 +129,17 @@ int io_cancel(struct io_cancel_data *cd)
 
 /*
  * Ring teardown or task exit: cancel everything parked (of @task, if
- * set). What waits in worker pools is cancelled by the caller.
+ * set; only what uses a ring's file, if @ring_file). What waits in worker
+ * pools is cancelled by the caller.
  */
-void io_cancel_parked_all(struct io_ring_ctx *ctx, struct task_struct *task)
+void io_cancel_parked_all(struct io_ring_ctx *ctx, struct task_struct *task,
+			  bool ring_file)
 {
 	struct io_cancel_data cd = {
-		.ctx	= ctx,
-		.flags	= IORING_ASYNC_CANCEL_ANY,
-		.task	= task,
+		.ctx		= ctx,
+		.flags		= IORING_ASYNC_CANCEL_ANY,
+		.task		= task,
+		.ring_file	= ring_file,
 	};
 
 	mutex_lock(&ctx->uring_lock);

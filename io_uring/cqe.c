@@ -12,6 +12,7 @@
 #include <linux/compat.h>
 #include <linux/hrtimer.h>
 #include <linux/io_uring.h>
+#include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
@@ -119,11 +120,61 @@ void io_cq_uncount_next(struct io_ring_ctx *ctx)
 	spin_unlock(&ctx->completion_lock);
 }
 
+/*
+ * Wake the pollers of the ring file (poll, epoll, a POLL_ADD on the ring).
+ * The key says the wake-up comes from a CQE post, so that a multishot poll
+ * on the ring, whose own CQE would wake it again, ends instead of looping.
+ */
+static void io_poll_wq_wake(struct io_ring_ctx *ctx)
+{
+	__wake_up(&ctx->poll_wq, TASK_NORMAL, 0,
+		  poll_to_key(EPOLL_URING_WAKE | EPOLLIN));
+}
+
 static void io_cq_wake(struct io_ring_ctx *ctx)
 {
-	/* wq_has_sleeper() orders the tail store before the waiter check */
-	if (wq_has_sleeper(&ctx->cq_wait))
+	smp_mb();
+	/* the barrier orders the tail store before this waiter check */
+	if (waitqueue_active(&ctx->cq_wait))
 		wake_up_all(&ctx->cq_wait);
+	/* and before this one; pairs with the one in io_uring_poll() */
+	if (unlikely(waitqueue_active(&ctx->poll_wq)))
+		io_poll_wq_wake(ctx);
+}
+
+static void io_poll_wq_wake_work(struct work_struct *work)
+{
+	struct io_ring_ctx *ctx = container_of(work, struct io_ring_ctx,
+					       poll_wake_work);
+
+	io_poll_wq_wake(ctx);
+	/* may be the last reference: ctx is not touched after it */
+	percpu_ref_put(&ctx->refs);
+}
+
+void io_poll_wq_init(struct io_ring_ctx *ctx)
+{
+	init_waitqueue_head(&ctx->poll_wq);
+	INIT_WORK(&ctx->poll_wake_work, io_poll_wq_wake_work);
+}
+
+/**
+ * io_poll_wq_wake_later - wake the ring's pollers from a clean context
+ *
+ * For callers that may run inside a wake-up of the ring's own poll queue
+ * (a POLL_ADD on the ring queueing its task work), where waking it again
+ * would take a lock they hold. The work holds a ring reference.
+ */
+void io_poll_wq_wake_later(struct io_ring_ctx *ctx)
+{
+	/* callers have a full barrier after their condition's store */
+	if (!waitqueue_active(&ctx->poll_wq))
+		return;
+	/* a ring on its way out has nobody left to tell */
+	if (!percpu_ref_tryget(&ctx->refs))
+		return;
+	if (!queue_work(system_unbound_wq, &ctx->poll_wake_work))
+		percpu_ref_put(&ctx->refs);
 }
 
 static void io_cq_set_overflow(struct io_ring_ctx *ctx)
@@ -328,6 +379,33 @@ bool io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
 	return posted;
 }
 
+/**
+ * io_post_cqe_more - post a CQE of a multishot request that goes on
+ * @counted: false for a CQE that io_cq_watch targets must not count
+ *
+ * One rule for every multishot request: a CQE with IORING_CQE_F_MORE is
+ * posted only if it fits in the CQ ring now. Otherwise nothing is posted
+ * and the caller ends the request with a final CQE, which may overflow;
+ * so the overflow list holds at most one CQE per multishot request.
+ *
+ * Return: true if the CQE was posted.
+ */
+bool io_post_cqe_more(struct io_ring_ctx *ctx, u64 user_data, s32 res,
+		      u32 cflags, bool counted)
+{
+	bool posted;
+
+	spin_lock(&ctx->completion_lock);
+	posted = io_cq_room(ctx);
+	if (posted) {
+		if (!counted)
+			ctx->cq_uncounted++;
+		io_cq_add(ctx, user_data, res, cflags | IORING_CQE_F_MORE, 0, 0);
+	}
+	__io_cq_unlock_post(ctx);
+	return posted;
+}
+
 void io_cq_flush_overflow(struct io_ring_ctx *ctx)
 {
 	if (!test_bit(IO_CHECK_CQ_OVERFLOW, &ctx->check_cq))
@@ -338,6 +416,7 @@ void io_cq_flush_overflow(struct io_ring_ctx *ctx)
 		io_cq_watch_check(ctx);
 	io_cq_publish(ctx);
 	spin_unlock(&ctx->completion_lock);
+	io_cq_wake(ctx);
 	io_eventfd_signal(ctx);
 }
 
@@ -371,10 +450,12 @@ void io_post_cqe_remote(struct io_ring_ctx *ctx, u64 user_data, s32 res,
 	d->flags = cflags;
 	llist_add(&d->node, &ctx->deferred_cqes);
 	wake_up_all(&ctx->cq_wait);
+	/* a CQE to come makes the ring file readable */
+	io_poll_wq_wake_later(ctx);
 }
 
 /* The ring's task waits: post what other rings sent, in order. */
-static noinline void io_cq_post_deferred(struct io_ring_ctx *ctx)
+noinline void io_cq_post_deferred(struct io_ring_ctx *ctx)
 {
 	struct io_deferred_cqe *d, *tmp;
 	struct llist_node *node;
@@ -469,6 +550,7 @@ struct io_waiter {
 	ktime_t			deadline;	/* KTIME_MAX: no timeout */
 	clockid_t		clockid;	/* of both deadlines */
 	bool			min_expired;	/* min_wait is over */
+	u32			timeouts;	/* ctx->cq_uncounted at the start */
 };
 
 static bool io_waiter_done(struct io_waiter *w)
@@ -476,6 +558,9 @@ static bool io_waiter_done(struct io_waiter *w)
 	struct io_ring_ctx *ctx = w->ctx;
 
 	if (io_cq_ready(ctx) >= w->want)
+		return true;
+	/* a TIMEOUT that ended ends the wait, however few CQEs there are */
+	if (READ_ONCE(ctx->cq_uncounted) != w->timeouts)
 		return true;
 	/* past min_wait, any CQE ready is enough */
 	return w->min_expired && io_cq_ready(ctx);
@@ -515,6 +600,7 @@ static int io_waiter_init(struct io_waiter *w, struct io_ring_ctx *ctx,
 	now = w->clockid == CLOCK_BOOTTIME ? ktime_get_boottime() : ktime_get();
 	w->ctx = ctx;
 	w->want = min_events;
+	w->timeouts = READ_ONCE(ctx->cq_uncounted);
 	w->deadline = KTIME_MAX;
 	w->min_deadline = 0;
 	if (wa->ts) {
@@ -527,10 +613,13 @@ static int io_waiter_init(struct io_waiter *w, struct io_ring_ctx *ctx,
 	w->min_expired = false;
 	if (wa->min_wait) {
 		w->min_deadline = ktime_add_safe(now, wa->min_wait);
-		/* a min_wait past the timeout, or without one, is the timeout */
+		/*
+		 * min_wait runs first: one past the timeout, or without
+		 * one, is the timeout.
+		 */
 		if (w->deadline == KTIME_MAX ||
 		    ktime_compare(w->min_deadline, w->deadline) >= 0) {
-			w->deadline = min(w->deadline, w->min_deadline);
+			w->deadline = w->min_deadline;
 			w->min_deadline = 0;
 		}
 	}
@@ -541,7 +630,7 @@ static int io_cq_wait_loop(struct io_waiter *w)
 {
 	struct io_ring_ctx *ctx = w->ctx;
 	DEFINE_WAIT(wait);
-	int ret;
+	int ret = 0;
 
 	do {
 		prepare_to_wait(&ctx->cq_wait, &wait, TASK_INTERRUPTIBLE);

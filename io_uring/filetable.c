@@ -17,6 +17,7 @@
 #include <linux/slab.h>
 
 #include "io_uring.h"
+#include "rsrc_tags.h"
 #include "filetable.h"
 
 /* An absolute limit, below RLIMIT_NOFILE's ceiling. */
@@ -46,7 +47,7 @@ static void io_slot_clear(struct io_ring_ctx *ctx, unsigned int i,
 
 	fput(slot->file);
 	if (post_tag && slot->tag)
-		io_post_cqe(ctx, slot->tag, 0, 0, 0, 0);
+		io_rsrc_tag_post(ctx, slot->tag);
 	slot->file = NULL;
 	slot->tag = 0;
 	__clear_bit(i, t->bitmap);
@@ -118,6 +119,8 @@ static int io_files_fill_slot(struct io_ring_ctx *ctx, __s32 __user *fds,
 		return -EFAULT;
 	if (fd == -1)
 		return tag ? -EINVAL : 0;	/* a tag needs a file */
+	if (tag && io_rsrc_tags_enable(ctx))
+		return -ENOMEM;
 	file = io_file_for_slot(fd);
 	if (!file)
 		return -EBADF;
@@ -205,6 +208,10 @@ int io_files_update(struct io_ring_ctx *ctx, u32 off, __s32 __user *ufds,
 		}
 		if (fd == IORING_REGISTER_FILES_SKIP)
 			continue;
+		if (tag && io_rsrc_tags_enable(ctx)) {
+			ret = -ENOMEM;
+			break;
+		}
 		i = array_index_nospec(off + done, t->nr);
 		/* the old file goes first, even if the new fd turns out bad */
 		if (io_slot_used(t, i))

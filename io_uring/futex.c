@@ -39,10 +39,17 @@ static void io_futex_tw(struct io_kiocb *req, unsigned int issue_flags);
 /*
  * Only a waiter that no wake-up has reached yet can be stopped; one that
  * was woken is completing, and 6.12 does not find it then (-ENOENT).
- * A cancel-all counts all cancelled futex requests as one, as 6.12 does.
+ * A single cancel reports 1, the number found, as 6.12 does.
  */
 static int io_futex_cancel(struct io_kiocb *req)
 {
+	/*
+	 * A lone waiter leaves the hash first: a FUTEX_WAKE that came after
+	 * its cancel would otherwise count it, and wake one waiter fewer.
+	 * If a wake-up took it off already, that wake-up completes it.
+	 */
+	if (req->opcode == IORING_OP_FUTEX_WAIT && !futex_unqueue(req->async_data))
+		return -ENOENT;
 	if (atomic64_cmpxchg(&req->wakes, 0, IO_WAKE_CANCEL | 1) != 0)
 		return -ENOENT;
 	io_req_queue_tw(req, io_futex_tw);

@@ -9,7 +9,7 @@
  * Workers are created on demand when work is queued and no idle worker
  * of the right type exists, up to the type's limit, and exit after
  * IO_WQ_IDLE_TIMEOUT without work. io_wq_exit() interrupts running work,
- * cancels pending work and waits for every worker to be gone.
+ * runs or cancels pending work and waits for every worker to be gone.
  */
 #include <linux/cpuset.h>
 #include <linux/hash.h>
@@ -73,6 +73,15 @@ bool io_wq_current_is_worker(void)
 {
 	return in_task() && (current->flags & PF_IO_WORKER) &&
 	       current->worker_private;
+}
+
+/* For work that retries in a loop: stop, the pool or process is going. */
+bool io_wq_worker_stopped(void)
+{
+	struct io_worker *worker = current->worker_private;
+
+	return fatal_signal_pending(current) || !worker ||
+	       READ_ONCE(worker->wq->exiting);
 }
 
 /* First runnable work of @type: hashed work waits while its hash runs. */
@@ -141,7 +150,8 @@ static bool io_wq_idle(struct io_wq *wq, struct io_worker *worker)
 	spin_lock(&wq->lock);
 	/* still listed: nobody claimed us, we woke on our own */
 	list_del_init(&worker->idle_node);
-	return wq->exiting || fatal_signal_pending(current) ||
+	/* a pool going away: the caller looks for work once more first */
+	return fatal_signal_pending(current) ||
 	       (!left && list_empty(&wq->pending[worker->type]));
 }
 
@@ -185,15 +195,23 @@ static int io_wq_worker_fn(void *data)
 	current->worker_private = worker;
 
 	spin_lock(&wq->lock);
-	while (!wq->exiting && !fatal_signal_pending(current)) {
+	while (!fatal_signal_pending(current)) {
 		struct io_wq_work *work = io_wq_pick(wq, worker->type);
 
 		if (!work) {
-			if (io_wq_idle(wq, worker))
+			/* a pool going away lets its workers go when idle */
+			if (wq->exiting || io_wq_idle(wq, worker))
 				break;
 			continue;
 		}
 		worker->cur = work;
+		/*
+		 * A pool being drained (io_wq_exit()) still runs what was
+		 * queued, but its owner waits for us: what would block is
+		 * interrupted instead.
+		 */
+		if (wq->exiting)
+			set_notify_signal(current);
 		spin_unlock(&wq->lock);
 		wq->ops->run(work);
 		io_wq_finish(wq, worker);
@@ -366,11 +384,6 @@ out:
 	return ret;
 }
 
-static bool io_wq_match_any(struct io_wq_work *work, void *data)
-{
-	return true;
-}
-
 /*
  * IORING_REGISTER_IOWQ_MAX_WORKERS: counts[0] bounded, counts[1]
  * unbounded; 0 leaves a limit alone. The old limits are returned in
@@ -422,11 +435,33 @@ struct io_wq *io_wq_create(unsigned int bounded, const struct io_wq_ops *ops)
 	return wq;
 }
 
-/*
- * Stop the pool: no new work, pending work cancelled, workers gone.
- * Called by the owner task, when it exits or execs.
+/* Hand back, as cancelled, what is pending; every worker is gone. */
+static void io_wq_cancel_pending(struct io_wq *wq)
+{
+	struct io_wq_work *work, *tmp;
+	LIST_HEAD(cancelled);
+	int type;
+
+	spin_lock(&wq->lock);
+	for (type = 0; type < IO_WQ_TYPES; type++)
+		list_splice_tail_init(&wq->pending[type], &cancelled);
+	spin_unlock(&wq->lock);
+	list_for_each_entry_safe(work, tmp, &cancelled, list) {
+		list_del_init(&work->list);
+		wq->ops->cancel(work);
+	}
+}
+
+/**
+ * io_wq_exit - stop the pool and free it
+ * @drain: run what is queued first (task exit, as 6.12 does), rather
+ *	   than cancel it (exec)
+ *
+ * No new work is taken. Running work is interrupted, and so is queued
+ * work that @drain lets run, if it would block. Called by the owner task,
+ * when it exits or execs; returns once every worker is gone.
  */
-void io_wq_exit(struct io_wq *wq)
+void io_wq_exit(struct io_wq *wq, bool drain)
 {
 	struct io_worker *worker;
 	bool wait;
@@ -439,12 +474,15 @@ void io_wq_exit(struct io_wq *wq)
 	wait = wq->nr_workers[IO_WQ_BOUND] || wq->nr_workers[IO_WQ_UNBOUND];
 	spin_unlock(&wq->lock);
 
-	io_wq_cancel(wq, io_wq_match_any, NULL, true, NULL);
+	if (!drain)
+		io_wq_cancel_pending(wq);
 	/* a worker creation we asked ourselves for must run, or fail, first */
 	if (current == wq->owner && task_work_pending(current))
 		task_work_run();
 	if (wait)
 		wait_for_completion(&wq->workers_done);
+	/* what no worker was left to run */
+	io_wq_cancel_pending(wq);
 	put_task_struct(wq->owner);
 	free_cpumask_var(wq->cpu_mask);
 	kfree(wq);

@@ -66,8 +66,9 @@ enum io_wq_cancel io_wq_cancel(struct io_wq *wq, io_wq_match_fn *match,
 			       void *data, bool all, unsigned int *nr_pending);
 int io_wq_max_workers(struct io_wq *wq, int *counts);
 int io_wq_set_affinity(struct io_wq *wq, const struct cpumask *mask);
-void io_wq_exit(struct io_wq *wq);
+void io_wq_exit(struct io_wq *wq, bool drain);
 bool io_wq_current_is_worker(void);
+bool io_wq_worker_stopped(void);
 
 #ifdef CONFIG_IO_WQ
 void io_wq_worker_sleeping(struct task_struct *tsk);

@@ -29,6 +29,7 @@
 struct cred;
 struct seq_file;
 struct io_poll_wait;
+struct io_rsrc_gen;
 
 /* Largest SQ a ring may have; the CQ may be twice as large. */
 #define IORING_MAX_ENTRIES	32768
@@ -167,6 +168,7 @@ struct io_ring_ctx {
 		u32			cached_cq_tail;
 		struct list_head	cq_overflow_list;
 		unsigned long		check_cq;	/* IO_CHECK_CQ_* bits */
+		/* io_uring_enter() waiters only: see poll_wq for the rest */
 		wait_queue_head_t	cq_wait;
 		/* io_cq_watch entries, in order of their targets */
 		struct list_head	cq_watch;
@@ -192,6 +194,14 @@ struct io_ring_ctx {
 	bool				drain_kicked;	/* a flush is queued */
 	bool				drain_next;	/* drain the next SQE */
 
+	/*
+	 * Pollers of the ring file. Not cq_wait: a POLL_ADD on the ring
+	 * queues its task work from its wake-up, and with DEFER_TASKRUN
+	 * that wakes cq_wait; on one queue, that would take its lock twice.
+	 */
+	wait_queue_head_t		poll_wq;
+	struct work_struct		poll_wake_work;
+
 	/* CQEs from other rings for a DEFER_TASKRUN ring, see cqe.c */
 	struct llist_head		deferred_cqes;
 	/* DEFER_TASKRUN: request callbacks for the submitter, see tw.c */
@@ -201,6 +211,16 @@ struct io_ring_ctx {
 	struct io_ev_fd __rcu		*ev_fd;
 	/* submission posts CQEs in a batch and signals once at the end */
 	bool				cq_batching;
+
+	/*
+	 * Tag CQEs of emptied registered slots wait for the requests of
+	 * their generation and all older ones; see rsrc_tags.c. The
+	 * current generation changes under uring_lock; the list and the
+	 * retiring of old generations are under rsrc_gen_lock.
+	 */
+	struct io_rsrc_gen		*rsrc_gen;
+	struct list_head		rsrc_gens;
+	spinlock_t			rsrc_gen_lock;	/* rsrc_gens */
 
 	/* tasks that submitted here (struct io_tctx_node), see tctx.c */
 	struct list_head		tctx_list;
@@ -253,6 +273,9 @@ enum {
 	REQ_F_POLL		= BIT(20),	/* req->poll is allocated */
 	REQ_F_FORCE_ASYNC	= BIT(21),	/* the op always goes to a worker */
 	REQ_F_IOPOLL		= BIT(22),	/* on ctx->iopoll_list, or was */
+	/* its file is a ring, not a fixed one: task exit cancels it */
+	REQ_F_RING_FILE		= BIT(23),
+	REQ_F_RSRC_GEN		= BIT(24),	/* req->rsrc_gen is held */
 };
 
 /*
@@ -261,7 +284,8 @@ enum {
  * and buffer, and nothing to do after its CQE but be freed.
  */
 #define REQ_F_RELEASE_SLOW	(REQ_F_CLEANUP | REQ_F_ASYNC_DATA | \
-				 REQ_F_CREDS | REQ_F_POLL | REQ_F_INFLIGHT)
+				 REQ_F_CREDS | REQ_F_POLL | REQ_F_INFLIGHT | \
+				 REQ_F_RING_FILE | REQ_F_RSRC_GEN)
 #define REQ_F_FINISH_SLOW	(IOSQE_IO_LINK | IOSQE_IO_HARDLINK | \
 				 REQ_F_GUARDED | REQ_F_REFCOUNT)
 
@@ -277,6 +301,7 @@ struct io_kiocb {
 	};
 	u8				opcode;
 	s32				fd;		/* sqe->fd, if needs_file */
+	u32				exec_id;	/* task->self_exec_id */
 	u32				flags;		/* REQ_F_* */
 	struct io_ring_ctx		*ctx;
 	struct task_struct		*task;		/* the submitter */
@@ -285,6 +310,8 @@ struct io_kiocb {
 	u64				big_cqe[2];	/* extra CQE32 words */
 	void				*async_data;	/* op state beyond cmd */
 	struct io_mapped_buf		*buf;		/* registered buffer in use */
+	/* the generation it joined when it took a registered resource */
+	struct io_rsrc_gen		*rsrc_gen;
 	/* the next request of an IOSQE_IO_LINK chain, issued after this one */
 	struct io_kiocb			*link;
 	/*
@@ -307,6 +334,11 @@ struct io_kiocb {
 		struct list_head	park_node;
 		/* while polled on an IOPOLL ring: on ctx->iopoll_list */
 		struct list_head	iopoll_node;
+		/*
+		 * What a completion in another context found, for its task
+		 * work to act on: only the owner writes req->flags.
+		 */
+		long			async_res;
 	};
 	/* how to cancel it while parked */
 	int				(*park_cancel)(struct io_kiocb *req);
@@ -424,6 +456,30 @@ static inline unsigned int io_sq_pending(struct io_ring_ctx *ctx)
 	return min(queued, ctx->sq_entries);
 }
 
+void __io_req_charge_rsrc(struct io_kiocb *req);
+
+/*
+ * @req took a registered file or buffer (uring_lock held): a tag posted
+ * for a slot emptied from now on waits for it. Nothing to do on a ring
+ * that never had a tag, or for a request that is counted already.
+ */
+static inline void io_req_charge_rsrc(struct io_kiocb *req)
+{
+	if (unlikely(req->ctx->rsrc_gen) && !req->rsrc_gen)
+		__io_req_charge_rsrc(req);
+}
+
+/*
+ * A request never runs in a later image of its task: exec cancels what it
+ * finds, and what escaped it (the next request of a chain, polled I/O
+ * reaped later, all queued as task work that would run after the exec)
+ * fails when it comes to be issued.
+ */
+static inline bool io_req_from_old_image(struct io_kiocb *req)
+{
+	return req->exec_id != (u32)READ_ONCE(req->task->self_exec_id);
+}
+
 /* A request posts its CQE unless it succeeded and asked to skip it. */
 static inline bool io_req_posts_cqe(struct io_kiocb *req)
 {
@@ -435,7 +491,11 @@ static inline bool io_req_posts_cqe(struct io_kiocb *req)
 bool io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
 		 u64 extra1, u64 extra2);
 bool io_cq_post_reqs(struct io_ring_ctx *ctx, struct io_kiocb *req);
+bool io_post_cqe_more(struct io_ring_ctx *ctx, u64 user_data, s32 res,
+		      u32 cflags, bool counted);
 void io_req_complete(struct io_kiocb *req);
+void io_poll_wq_init(struct io_ring_ctx *ctx);
+void io_poll_wq_wake_later(struct io_ring_ctx *ctx);
 void io_cq_flush_overflow(struct io_ring_ctx *ctx);
 unsigned int io_cq_ready(struct io_ring_ctx *ctx);
 int io_cq_wait(struct io_ring_ctx *ctx, unsigned int min_events, u32 flags,
@@ -460,6 +520,7 @@ void io_cq_watch_del(struct io_ring_ctx *ctx, struct io_cq_watch *watch);
 void io_cq_uncount_next(struct io_ring_ctx *ctx);
 void io_post_cqe_remote(struct io_ring_ctx *ctx, u64 user_data, s32 res,
 			u32 cflags);
+void io_cq_post_deferred(struct io_ring_ctx *ctx);
 
 /* submit.c */
 int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr);
@@ -485,20 +546,22 @@ struct io_cancel_data {
 	u8			opcode;		/* IORING_ASYNC_CANCEL_OP */
 	struct io_kiocb		*req;		/* exactly this one, if set */
 	struct task_struct	*task;		/* only this task's, if set */
+	bool			ring_file;	/* only REQ_F_RING_FILE ones */
 };
 
 /*
  * What a park cancel callback returns: 0 once it has claimed the request
- * (its completion follows), IO_CANCEL_BATCHED for the same but counted
- * once per callback by IORING_ASYNC_CANCEL_ALL (6.12 reports futex and
- * waitid cancels that way), or -ENOENT / -EALREADY if it is past stopping.
+ * (its completion follows), IO_CANCEL_BATCHED for the same where a single
+ * cancel reports the number found, 1 (6.12 does so for futex and waitid),
+ * or -ENOENT / -EALREADY if it is past stopping.
  */
 #define IO_CANCEL_BATCHED	1
 
 void io_req_park(struct io_kiocb *req, int (*cancel)(struct io_kiocb *req));
 void io_req_unpark(struct io_kiocb *req);
 int io_cancel(struct io_cancel_data *cd);
-void io_cancel_parked_all(struct io_ring_ctx *ctx, struct task_struct *task);
+void io_cancel_parked_all(struct io_ring_ctx *ctx, struct task_struct *task,
+			  bool ring_file);
 
 /* tw.c */
 void io_req_queue_tw(struct io_kiocb *req, io_tw_fn fn);

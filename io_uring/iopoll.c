@@ -32,9 +32,8 @@ void io_iopoll_add(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 
-	/* a worker's issue (IO_URING_F_UNLOCKED) takes the lock here */
+	/* REQ_F_IOPOLL is set before the issue; see io_rw_issue() */
 	io_ring_lock(ctx, issue_flags);
-	req->flags |= REQ_F_IOPOLL;
 	list_add_tail(&req->iopoll_node, &ctx->iopoll_list);
 	io_ring_unlock(ctx, issue_flags);
 }
@@ -115,6 +114,9 @@ int io_iopoll_wait(struct io_ring_ctx *ctx, unsigned int min_events)
 	lockdep_assert_held(&ctx->uring_lock);
 	if (!io_may_run_local_tw(ctx))
 		return -EEXIST;
+	/* CQEs other rings sent (MSG_RING) wait for us on DEFER_TASKRUN */
+	if (!llist_empty(&ctx->deferred_cqes))
+		io_cq_post_deferred(ctx);
 	if (test_bit(IO_CHECK_CQ_OVERFLOW, &ctx->check_cq))
 		io_cq_flush_overflow(ctx);
 	/* lost CQEs are reported before any wait */
@@ -136,6 +138,8 @@ int io_iopoll_wait(struct io_ring_ctx *ctx, unsigned int min_events)
 			io_run_task_work();
 			io_run_local_tw(ctx, false);
 			mutex_lock(&ctx->uring_lock);
+			if (!llist_empty(&ctx->deferred_cqes))
+				io_cq_post_deferred(ctx);
 			if (tail != ctx->cached_cq_tail ||
 			    list_empty(&ctx->iopoll_list))
 				break;

@@ -44,6 +44,8 @@ struct io_poll_wait {
 	__poll_t		events;		/* wanted, plus IO_POLL_MODES */
 	__poll_t		woken;		/* the claiming wake-up's mask */
 	bool			retry;		/* fast poll: issue again */
+	/* a ring's CQE post woke a multishot poll: it ends, see io_poll_wake() */
+	bool			uring_woken;
 	int			nr;		/* entries in use */
 	int			error;
 	struct io_poll_entry	entry[2];
@@ -94,8 +96,16 @@ static int io_poll_wake(struct wait_queue_entry *wait, unsigned int mode,
 	}
 	if (mask && !(mask & pw->events))
 		return 0;
+	/*
+	 * A multishot poll on a ring (or on something a ring wakes, such
+	 * as its eventfd or an epoll set holding it) would post a CQE that
+	 * wakes it again: it posts its last CQE instead. Set before the
+	 * claim, whose atomic publishes it to the owner.
+	 */
+	if (mask & EPOLL_URING_WAKE)
+		WRITE_ONCE(pw->uring_woken, true);
 	if (io_wake_claim(req)) {
-		/* what woke us is the answer, unless more wake-ups follow */
+		/* what woke us is the answer (see io_poll_tw()) */
 		pw->woken = mask;
 		io_req_queue_tw(req, io_poll_tw);
 	}
@@ -176,6 +186,7 @@ static int io_poll_arm(struct io_kiocb *req)
 	pw->nr = 0;
 	pw->error = 0;
 	pw->woken = 0;
+	pw->uring_woken = false;
 	/* we own it while we arm: wake-ups only count */
 	atomic64_set(&req->wakes, 1);
 	init_poll_funcptr(&ipt.pt, io_poll_queue_proc);
@@ -213,9 +224,10 @@ static bool io_poll_ready(struct io_kiocb *req, __poll_t mask)
 		io_poll_complete(req, mask);
 		return true;
 	}
-	/* multishot: a CQE per look; one that cannot be posted ends it */
-	if (io_post_cqe(req->ctx, req->cqe.user_data, mangle_poll(mask),
-			IORING_CQE_F_MORE, 0, 0))
+	/* multishot: a CQE per look, while it fits in the CQ ring */
+	if (!READ_ONCE(pw->uring_woken) &&
+	    io_post_cqe_more(req->ctx, req->cqe.user_data, mangle_poll(mask),
+			     0, true))
 		return false;
 	io_poll_complete(req, mask);
 	return true;
@@ -237,9 +249,15 @@ static void io_poll_tw(struct io_kiocb *req, unsigned int issue_flags)
 			io_req_fail(req, -ECANCELED);
 			break;
 		}
+		/*
+		 * The claiming wake-up's key is the answer, as in 6.12,
+		 * even if more followed: by now the event may be gone (a
+		 * ring's CQE reaped), but it happened. Without a key, or
+		 * on a later look, ask the file.
+		 */
 		mask = req->poll->woken;
 		req->poll->woken = 0;
-		if (!mask || (seen & IO_WAKE_COUNT) != 1)
+		if (!mask)
 			mask = vfs_poll(req->file, NULL);
 		mask &= req->poll->events;
 		if (mask && io_poll_ready(req, mask))

@@ -88,6 +88,7 @@ int io_prep_rw_fixed(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	req->buf = io_buf_get(req->ctx, READ_ONCE(sqe->buf_index));
 	if (!req->buf)
 		return -EFAULT;
+	io_req_charge_rsrc(req);
 	/* the range must lie inside the buffer: check it now */
 	ret = io_buf_check(req->buf, rw->addr, rw->len);
 	if (ret) {
@@ -194,8 +195,9 @@ static size_t io_rw_want(struct io_kiocb *req)
 	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
 	struct io_rw_vec *vec = req->async_data;
 
+	/* as read(2) and write(2), a transfer stops at MAX_RW_COUNT */
 	if (!vec)
-		return rw->len;
+		return min_t(size_t, rw->len, MAX_RW_COUNT);
 	return min_t(size_t, iov_length(vec->iov, vec->nr), MAX_RW_COUNT);
 }
 
@@ -297,15 +299,24 @@ static void io_rw_end_write(struct kiocb *kiocb)
 		kiocb_end_write(kiocb);
 }
 
-/* ->ki_complete(): any context; finish in the submitter's. */
+static void io_rw_complete_tw(struct io_kiocb *req, unsigned int issue_flags)
+{
+	io_rw_finish(req, req->async_res);
+	io_req_complete(req);
+}
+
+/*
+ * ->ki_complete(): any context, maybe while the issuer still looks at the
+ * request; the result is acted on in the submitter's.
+ */
 static void io_rw_complete(struct kiocb *kiocb, long res)
 {
 	struct io_rw *rw = container_of(kiocb, struct io_rw, kiocb);
 	struct io_kiocb *req = cmd_to_io_kiocb(rw);
 
 	io_rw_end_write(kiocb);
-	io_rw_finish(req, res);
-	io_req_queue_tw(req, io_req_complete_tw);
+	req->async_res = res;
+	io_req_queue_tw(req, io_rw_complete_tw);
 }
 
 /* ->ki_complete() on an IOPOLL ring, called while the ring is reaped. */
@@ -342,8 +353,21 @@ static ssize_t io_rw_loop(struct io_kiocb *req, int ddir, struct iov_iter *iter)
 	if (rw->kiocb.ki_flags & IOCB_NOWAIT)
 		return -EAGAIN;
 	while (iov_iter_count(iter)) {
-		void __user *base = iter_iov_addr(iter);
-		size_t len = iter_iov_len(iter);
+		void __user *base;
+		size_t len;
+
+		if (iov_iter_is_bvec(iter)) {
+			/*
+			 * A registered buffer: pages, not addresses. ->read
+			 * takes a user address; the SQE's, as far as we got,
+			 * is one in the submitter's mm, which we run in.
+			 */
+			len = iov_iter_count(iter);
+			base = u64_to_user_ptr(rw->addr + rw->len - len);
+		} else {
+			base = iter_iov_addr(iter);
+			len = iter_iov_len(iter);
+		}
 
 		if (ddir == ITER_DEST)
 			ret = file->f_op->read(file, base, len, ppos);
@@ -405,10 +429,13 @@ static int io_rw_issue(struct io_kiocb *req, unsigned int issue_flags,
 			return -EAGAIN;
 		rw->kiocb.ki_flags |= IOCB_NOWAIT;
 	}
-	if (rw->kiocb.ki_flags & IOCB_HIPRI)
+	if (rw->kiocb.ki_flags & IOCB_HIPRI) {
 		rw->kiocb.ki_complete = io_rw_complete_polled;
-	else
+		/* before the device may complete it and set flags of its own */
+		req->flags |= REQ_F_IOPOLL;
+	} else {
 		rw->kiocb.ki_complete = io_rw_complete;
+	}
 
 	ret = io_rw_call(req, ddir, &iter);
 	if (ret == -EIOCBQUEUED) {

@@ -27,6 +27,7 @@
 #include <linux/uidgid.h>
 
 #include "io_uring.h"
+#include "rsrc_tags.h"
 #include "opdef.h"
 #include "tctx.h"
 #include "eventfd.h"
@@ -271,6 +272,9 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	spin_lock_init(&ctx->completion_lock);
 	INIT_LIST_HEAD(&ctx->cq_overflow_list);
 	init_waitqueue_head(&ctx->cq_wait);
+	io_poll_wq_init(ctx);
+	INIT_LIST_HEAD(&ctx->rsrc_gens);
+	spin_lock_init(&ctx->rsrc_gen_lock);
 	init_completion(&ctx->ref_done);
 	xa_init_flags(&ctx->personalities, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	INIT_LIST_HEAD(&ctx->tctx_list);
@@ -301,11 +305,15 @@ static void io_personalities_free(struct io_ring_ctx *ctx)
 /* Free a context no request and no file refers to any more. */
 static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 {
+	/* io_req_queue_tw() may still be waking a DEFER_TASKRUN ring */
+	if (ctx->flags & IORING_SETUP_DEFER_TASKRUN)
+		synchronize_rcu();
 	/* no request is left: the SQ thread has nothing more to do here */
 	io_sqpoll_detach(ctx);
 	/* the last request may have been freed by the fallback work */
 	flush_work(&ctx->fallback_work);
 	io_tctx_ring_gone(ctx);
+	io_rsrc_tags_free(ctx);
 	io_cq_drop_overflow(ctx);
 	io_region_free(&ctx->sqe_region);
 	io_region_free(&ctx->ring_region);
@@ -325,6 +333,13 @@ static bool io_work_of_ctx(struct io_wq_work *work, void *data)
 	return io_req_of_work(work)->ctx == data;
 }
 
+/*
+ * Ring teardown waits for every request, which a user can delay (a task
+ * that is stopped does not run the task work that completes them): on a
+ * queue of its own, so that it never holds up the system's shared ones.
+ */
+static struct workqueue_struct *io_exit_wq;
+
 static void io_ring_exit_work(struct work_struct *work)
 {
 	struct io_ring_ctx *ctx = container_of(work, struct io_ring_ctx,
@@ -339,7 +354,7 @@ static void io_ring_exit_work(struct work_struct *work)
 	io_req_cache_drop(ctx);
 	do {
 		io_drain_cancel(ctx, NULL);
-		io_cancel_parked_all(ctx, NULL);
+		io_cancel_parked_all(ctx, NULL, false);
 		io_iopoll_reap_all(ctx);
 		/* the submitter may be gone: run its callbacks here */
 		io_run_local_tw(ctx, true);
@@ -359,7 +374,7 @@ static int io_uring_release(struct inode *inode, struct file *file)
 	percpu_ref_kill(&ctx->refs);
 	/* waiting for requests may take long: not in close() */
 	INIT_WORK(&ctx->exit_work, io_ring_exit_work);
-	queue_work(system_unbound_wq, &ctx->exit_work);
+	queue_work(io_exit_wq, &ctx->exit_work);
 	return 0;
 }
 
@@ -411,14 +426,18 @@ static __poll_t io_uring_poll(struct file *file, poll_table *wait)
 	struct io_ring_ctx *ctx = file->private_data;
 	__poll_t mask = 0;
 
-	poll_wait(file, &ctx->cq_wait, wait);
-	/* pairs with the release store of the heads and tails */
-	smp_rmb();
-	if (READ_ONCE(ctx->rings->sq_tail) - READ_ONCE(ctx->cached_sq_head) !=
+	poll_wait(file, &ctx->poll_wq, wait);
+	/* pairs with the barrier of io_cq_wake(): a CQE or a wake-up */
+	smp_mb();
+	/* the SQ has room by the head the application sees */
+	if (READ_ONCE(ctx->rings->sq_tail) - READ_ONCE(ctx->rings->sq_head) !=
 	    ctx->sq_entries)
 		mask |= EPOLLOUT | EPOLLWRNORM;
+	/* DEFER_TASKRUN: callbacks waiting to post are CQEs to come */
 	if (io_cq_ready(ctx) ||
-	    test_bit(IO_CHECK_CQ_OVERFLOW, &ctx->check_cq))
+	    test_bit(IO_CHECK_CQ_OVERFLOW, &ctx->check_cq) ||
+	    !llist_empty(&ctx->local_tw) ||
+	    !llist_empty(&ctx->deferred_cqes))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	return mask;
 }
@@ -584,6 +603,9 @@ static int __init io_uring_init(void)
 	BUILD_BUG_ON(sizeof(struct io_uring_cmd) > sizeof(struct io_cmd_data));
 
 	io_req_cache_init();
+	io_exit_wq = alloc_workqueue("iou_exit", WQ_UNBOUND, 64);
+	if (!io_exit_wq)
+		io_exit_wq = system_unbound_wq;
 	register_sysctl_init("kernel", io_uring_sysctl);
 	return 0;
 }

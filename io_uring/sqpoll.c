@@ -114,7 +114,8 @@ static u64 io_sq_cpu_usec(struct task_struct *tsk)
 
 static bool io_sq_full(struct io_ring_ctx *ctx)
 {
-	return READ_ONCE(ctx->rings->sq_tail) - READ_ONCE(ctx->cached_sq_head) ==
+	/* by the head the application sees, published after the SQEs are read */
+	return READ_ONCE(ctx->rings->sq_tail) - READ_ONCE(ctx->rings->sq_head) ==
 	       ctx->sq_entries;
 }
 

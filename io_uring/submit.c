@@ -21,6 +21,7 @@
 #include "eventfd.h"
 #include "poll.h"
 #include "sqpoll.h"
+#include "rsrc_tags.h"
 
 #define IOSQE_KNOWN	(IOSQE_FIXED_FILE | IOSQE_IO_DRAIN | IOSQE_IO_LINK | \
 			 IOSQE_IO_HARDLINK | IOSQE_ASYNC | \
@@ -71,6 +72,7 @@ static struct io_kiocb *io_req_alloc(struct io_ring_ctx *ctx)
 	req->async_data = NULL;
 	req->poll = NULL;
 	req->guarded = NULL;
+	req->rsrc_gen = NULL;
 	percpu_ref_get(&ctx->refs);
 	return req;
 }
@@ -97,6 +99,23 @@ static __always_inline void io_req_recycle(struct io_kiocb *req)
 	percpu_ref_put(&ctx->refs);
 }
 
+/*
+ * Give back a request that was allocated but never initialised. The SQ
+ * thread submits to a ring that may be closing (it took it alive, but
+ * the teardown may have emptied the cache since): then it is freed.
+ */
+static void io_req_unused(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+
+	if (!percpu_ref_is_dying(&ctx->refs)) {
+		io_req_recycle(req);
+		return;
+	}
+	kmem_cache_free(io_req_cachep, req);
+	percpu_ref_put(&ctx->refs);
+}
+
 /* Ring teardown: free the kept requests and their references. */
 void io_req_cache_drop(struct io_ring_ctx *ctx)
 {
@@ -110,6 +129,26 @@ void io_req_cache_drop(struct io_ring_ctx *ctx)
 	}
 	ctx->req_cache_nr = 0;
 	mutex_unlock(&ctx->uring_lock);
+}
+
+/*
+ * A request that holds a ring's file (POLL_ADD on a ring, say) may hold
+ * up that ring's teardown, which would cancel it: its task's exit
+ * cancels it instead, and waits for it. See __io_uring_cancel().
+ */
+static noinline void io_req_mark_ring_file(struct io_kiocb *req)
+{
+	req->flags |= REQ_F_RING_FILE;
+	atomic_inc(&req->task->io_uring->ring_inflight);
+}
+
+static void io_req_uncount_ring_file(struct io_kiocb *req)
+{
+	struct io_uring_task *tctx = req->task->io_uring;
+
+	if (atomic_dec_and_test(&tctx->ring_inflight) &&
+	    wq_has_sleeper(&tctx->wait))
+		wake_up_all(&tctx->wait);
 }
 
 static void io_req_uncount_inflight(struct io_kiocb *req)
@@ -141,6 +180,10 @@ static noinline void io_req_release_slow(struct io_kiocb *req)
 	}
 	if (flags & REQ_F_INFLIGHT)
 		io_req_uncount_inflight(req);
+	if (flags & REQ_F_RING_FILE)
+		io_req_uncount_ring_file(req);
+	if (flags & REQ_F_RSRC_GEN)
+		io_req_uncharge_rsrc(req);
 }
 
 /*
@@ -151,6 +194,7 @@ static __always_inline void io_req_release(struct io_kiocb *req)
 {
 	if (unlikely(req->flags & REQ_F_RELEASE_SLOW))
 		io_req_release_slow(req);
+	io_task_ref_put(req->task);
 	if (req->file) {
 		fput(req->file);
 		req->file = NULL;
@@ -287,9 +331,13 @@ static bool io_assign_file(struct io_kiocb *req, unsigned int issue_flags)
 	if (req->flags & IOSQE_FIXED_FILE) {
 		io_ring_lock(ctx, issue_flags);
 		req->file = io_fixed_file_get(ctx, req->fd);
+		if (req->file)
+			io_req_charge_rsrc(req);
 		io_ring_unlock(ctx, issue_flags);
 	} else {
 		req->file = fget(req->fd);
+		if (unlikely(req->file && io_ring_ctx_from_file(req->file)))
+			io_req_mark_ring_file(req);
 	}
 	return req->file;
 }
@@ -317,6 +365,8 @@ static __always_inline int io_init_req(struct io_ring_ctx *ctx,
 	req->big_cqe[0] = 0;
 	req->big_cqe[1] = 0;
 	req->task = current;
+	req->exec_id = current->self_exec_id;
+	io_task_ref_get();
 	req->opcode = IORING_OP_NOP;	/* safe to free until we know better */
 
 	if (unlikely(opcode >= IORING_OP_LAST))
@@ -403,6 +453,22 @@ static __always_inline void io_batch_add(struct io_ring_ctx *ctx,
 }
 
 /*
+ * A DEFER_TASKRUN ring shows CQEs only when its submitter asks for them:
+ * a request done elsewhere (a worker, another task) completes from the
+ * ring's task work, as in 6.12. Not once the ring is closing, when its
+ * teardown runs that work.
+ */
+static noinline bool io_req_done_later(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+
+	if (current == ctx->submitter_task || percpu_ref_is_dying(&ctx->refs))
+		return false;
+	io_req_queue_tw(req, io_req_complete_tw);
+	return true;
+}
+
+/*
  * The request is done. In the submitter during io_submit_sqes(), it
  * joins the batch whose CQEs go out together at the end; otherwise its
  * CQE is posted now.
@@ -415,6 +481,9 @@ static __always_inline void io_req_done(struct io_kiocb *req)
 		io_batch_add(ctx, req);
 		return;
 	}
+	if (unlikely(ctx->flags & IORING_SETUP_DEFER_TASKRUN) &&
+	    io_req_done_later(req))
+		return;
 	req->batch_next = NULL;
 	io_req_complete_list(ctx, req, false);
 }
@@ -464,8 +533,14 @@ static void io_req_issue_tw(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 
-	if (unlikely(issue_flags & IO_URING_F_TASK_DEAD)) {
-		io_fail_chain(req);
+	/*
+	 * Its task is gone, or its ring: nothing runs any more. As in 6.12,
+	 * the request fails with -EFAULT (it could not reach its memory),
+	 * and the rest of a soft chain is cancelled.
+	 */
+	if (unlikely((issue_flags & IO_URING_F_TASK_DEAD) ||
+		     percpu_ref_is_dying(&ctx->refs))) {
+		io_req_fail(req, -EFAULT);
 		return;
 	}
 	mutex_lock(&ctx->uring_lock);
@@ -632,11 +707,18 @@ static bool io_file_is_reg(struct file *file)
 static void io_req_queue_async(struct io_kiocb *req)
 {
 	const struct io_op_def *def = &io_op_defs[req->opcode];
-	struct io_uring_task *tctx = current->io_uring;
-	struct io_wq *wq = io_tctx_wq(tctx, req->ctx->sq_entries);
+	struct io_uring_task *tctx = req->task->io_uring;
+	struct io_wq *wq;
 
+	/* only the task may use its pool: over there, then */
+	if (unlikely(req->task != current)) {
+		io_req_queue_tw(req, io_req_issue_tw);
+		return;
+	}
+	wq = io_tctx_wq(tctx, req->ctx->sq_entries);
 	if (unlikely(!wq)) {
-		io_req_fail(req, -ENOMEM);
+		/* no pool while the task exits or execs: the cancel wins */
+		io_req_fail(req, tctx->wq_closed ? -ECANCELED : -ENOMEM);
 		return;
 	}
 	/* the file decides the kind of work; a bad fd fails in the worker */
@@ -707,10 +789,11 @@ static void io_wq_run_req(struct io_wq_work *work)
 		ret = io_issue(req, issue_flags);
 		/*
 		 * A polled request cannot wait for a device tag the way an
-		 * interrupt-driven one does: try again until it gets one.
+		 * interrupt-driven one does: try again until it gets one, or
+		 * the pool goes away (then it fails with -EAGAIN).
 		 */
 		if (ret == -EAGAIN && (ctx->flags & IORING_SETUP_IOPOLL) &&
-		    !(req->flags & REQ_F_NOWAIT)) {
+		    !(req->flags & REQ_F_NOWAIT) && !io_wq_worker_stopped()) {
 			cond_resched();
 			continue;
 		}
@@ -812,8 +895,13 @@ static __always_inline void __io_req_run(struct io_kiocb *req)
 		io_req_issued_cold(req, ret);
 }
 
+/* Issue @req again, from its task's task work (a poll found it ready). */
 void io_req_run(struct io_kiocb *req)
 {
+	if (unlikely(io_req_from_old_image(req))) {
+		io_req_fail(req, -ECANCELED);
+		return;
+	}
 	__io_req_run(req);
 }
 
@@ -863,6 +951,10 @@ static __always_inline void io_queue_req(struct io_kiocb *req)
 /* io_queue_req() for the paths that are not submission's own. */
 static noinline void io_queue_req_cold(struct io_kiocb *req)
 {
+	if (unlikely(io_req_from_old_image(req))) {
+		io_req_fail(req, -ECANCELED);
+		return;
+	}
 	io_queue_req(req);
 }
 
@@ -1010,6 +1102,16 @@ void io_drain_cancel(struct io_ring_ctx *ctx, struct task_struct *task)
 	list_for_each_entry_safe(req, tmp, &ctx->drain_list, drain_node) {
 		if (task && req->task != task)
 			continue;
+		/*
+		 * A queued flush runs on the front request (drain_kicked):
+		 * freeing it would free the flush's task work. The flush
+		 * ends it instead, failing it if the task is gone, and the
+		 * caller's next pass finds it if it is still here.
+		 */
+		if (ctx->drain_kicked &&
+		    req == list_first_entry(&ctx->drain_list, struct io_kiocb,
+					    drain_node))
+			continue;
 		list_move_tail(&req->drain_node, &dropped);
 		ctx->nr_drained -= io_chain_len(req);
 	}
@@ -1156,7 +1258,7 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 		}
 		sqe = io_next_sqe(ctx);
 		if (unlikely(!sqe)) {
-			io_req_recycle(req);
+			io_req_unused(req);
 			break;
 		}
 		done++;

@@ -38,6 +38,7 @@ static struct io_uring_task *io_tctx_alloc(void)
 		return NULL;
 	xa_init(&tctx->rings);
 	atomic_set(&tctx->inflight, 0);
+	atomic_set(&tctx->ring_inflight, 0);
 	init_waitqueue_head(&tctx->wait);
 	init_llist_head(&tctx->tw_list);
 	init_task_work(&tctx->tw_cb, io_tctx_run_tw);
@@ -152,6 +153,8 @@ struct io_wq *io_tctx_wq(struct io_uring_task *tctx, unsigned int bounded)
 
 	if (likely(tctx->io_wq))
 		return tctx->io_wq;
+	if (tctx->wq_closed)
+		return NULL;
 	/*
 	 * Bounded work is capped like the CPUs it can keep busy, and never
 	 * above what the first ring could have in flight.
@@ -224,8 +227,11 @@ static void io_tctx_detach_all(struct io_uring_task *tctx)
 	}
 }
 
-/* Cancel what the task left parked or held back in the rings it used. */
-static void io_tctx_cancel_parked(struct io_uring_task *tctx)
+/*
+ * Cancel what the task left parked or held back in the rings it used:
+ * all of it on exec; on exit, only what uses a ring's file.
+ */
+static void io_tctx_cancel_parked(struct io_uring_task *tctx, bool all)
 {
 	struct io_tctx_node *node;
 	unsigned long index;
@@ -241,9 +247,12 @@ static void io_tctx_cancel_parked(struct io_uring_task *tctx)
 		mutex_unlock(&io_tctx_lock);
 		if (!ctx)
 			continue;
-		io_drain_cancel(ctx, current);
-		io_cancel_parked_all(ctx, current);
-		io_iopoll_reap_all(ctx);
+		/* held back for drain, a request has no file yet */
+		if (all) {
+			io_drain_cancel(ctx, current);
+			io_iopoll_reap_all(ctx);
+		}
+		io_cancel_parked_all(ctx, current, !all);
 		if (ctx->submitter_task == current)
 			io_run_local_tw(ctx, false);
 		percpu_ref_put(&ctx->refs);
@@ -251,42 +260,68 @@ static void io_tctx_cancel_parked(struct io_uring_task *tctx)
 }
 
 /*
+ * Give back the references cached for requests to come. Only at exit does
+ * it matter (they keep the task struct alive); exec does it too, and the
+ * task takes new ones when it submits again.
+ */
+static void io_task_refs_drop(struct io_uring_task *tctx)
+{
+	if (tctx->cached_refs) {
+		put_task_struct_many(current, tctx->cached_refs);
+		tctx->cached_refs = 0;
+	}
+}
+
+/*
  * Exit (@cancel_all false) and exec (@cancel_all true) stop the task's
- * worker pool, which cancels what is queued and interrupts what runs, and
- * then wait until every request of the task has completed. The rings stay
- * open; they now belong to whoever still holds them.
+ * worker pool, which cancels what is queued and interrupts what runs.
+ * Exec then cancels every request of the task and waits for them. Exit,
+ * as in 6.12, cancels only those that hold a ring's file (a poll on a
+ * ring, say, which could keep that ring from ever being torn down), and
+ * waits for those; the rest keeps going and completes later, holding a
+ * reference on the task (see io_task_ref_get()). The rings stay open;
+ * they now belong to whoever still holds them.
  */
 void __io_uring_cancel(bool cancel_all)
 {
 	struct io_uring_task *tctx = current->io_uring;
+	atomic_t *waited = cancel_all ? &tctx->inflight : &tctx->ring_inflight;
 	struct io_wq *wq = tctx->io_wq;
 
 	io_uring_unreg_ringfd();
+	/* what the cancel releases must not start a new pool */
+	tctx->wq_closed = true;
 	if (wq) {
 		/* others reach the pool under io_tctx_lock: it is ours now */
 		mutex_lock(&io_tctx_lock);
 		WRITE_ONCE(tctx->io_wq, NULL);
 		mutex_unlock(&io_tctx_lock);
-		io_wq_exit(wq);
+		/* exit lets what is queued run, exec cancels it */
+		io_wq_exit(wq, !cancel_all);
 	}
 	/*
 	 * No worker can park a request any more. Cancel what waits, again
 	 * while we wait (a chain may park its next request), and run our
 	 * task work, where our requests' completions are queued.
 	 */
-	while (atomic_read(&tctx->inflight)) {
-		io_tctx_cancel_parked(tctx);
+	while (atomic_read(waited)) {
+		io_tctx_cancel_parked(tctx, cancel_all);
 		io_run_task_work();
-		wait_event_timeout(tctx->wait, !atomic_read(&tctx->inflight),
-				   HZ / 10);
+		wait_event_timeout(tctx->wait, !atomic_read(waited), HZ / 10);
 	}
 	io_tctx_detach_all(tctx);
+	/* requests that end from now on put their references one by one */
+	io_task_refs_drop(tctx);
+	/* after exec, the new image starts a pool of its own */
+	if (cancel_all)
+		tctx->wq_closed = false;
 }
 
 /*
- * The task is being freed, possibly from an RCU callback: its requests,
- * workers and ring links went away when it exited (__io_uring_cancel()
- * emptied tctx->rings), so there is nothing to lock.
+ * The task is being freed, possibly from an RCU callback: its workers
+ * and ring links went away when it exited (__io_uring_cancel() emptied
+ * tctx->rings), and each of its requests held a reference on it, so
+ * there is nothing left to lock.
  */
 void __io_uring_free(struct task_struct *tsk)
 {
@@ -350,7 +385,7 @@ static int io_ringfd_register_one(struct io_uring_task *tctx,
 	if (reg->offset != -1U) {
 		if (reg->offset >= IO_RINGFD_REG_MAX)
 			return -EINVAL;
-		start = reg->offset;
+		start = array_index_nospec(reg->offset, IO_RINGFD_REG_MAX);
 		end = start + 1;
 	}
 	file = fget(reg->data);

@@ -4,6 +4,7 @@
 
 #include <linux/llist.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
@@ -30,9 +31,11 @@ struct io_uring_task {
 	struct io_tctx_node	*last_node;
 	/*
 	 * Requests of this task that left its hands (queued to a worker or
-	 * completing asynchronously). Exit waits for it to reach zero.
+	 * completing asynchronously). Exec waits for it to reach zero.
 	 */
 	atomic_t		inflight;
+	/* its requests that hold a ring's file; exit waits for those */
+	atomic_t		ring_inflight;
 	wait_queue_head_t	wait;
 	/* request callbacks to run in this task, newest first; see tw.c */
 	struct llist_head	tw_list;
@@ -41,6 +44,14 @@ struct io_uring_task {
 	bool			tw_signalled;
 	/* IORING_REGISTER_RING_FDS: rings usable without an fd lookup */
 	struct file		*registered_rings[IO_RINGFD_REG_MAX];
+	/* references on the task, taken ahead for its requests */
+	unsigned int		cached_refs;
+	/*
+	 * Set while exit or exec cancels the task's requests, and for good
+	 * after exit: no new worker pool, so nothing runs in a pool that
+	 * no one will tear down, or in the next image with this one's state.
+	 */
+	bool			wq_closed;
 };
 
 /* Links a task and a ring it submitted to, for cancellation either way. */
@@ -51,6 +62,37 @@ struct io_tctx_node {
 };
 
 int __io_tctx_attach(struct io_ring_ctx *ctx);
+
+/*
+ * Every request holds a reference on its task (req->task): what ends after
+ * the task exited (polled I/O reaped by another thread, the rest of a
+ * chain, a completion run by the fallback work) still finds the task and
+ * its io_uring state, which lives as long as the task struct. The task
+ * takes them in batches and keeps those its own requests give back, so a
+ * request costs no atomic. An exiting task keeps none: see
+ * __io_uring_cancel().
+ */
+#define IO_TASK_REFS_BATCH	64
+
+static inline void io_task_ref_get(void)
+{
+	struct io_uring_task *tctx = current->io_uring;
+
+	if (unlikely(!tctx->cached_refs)) {
+		refcount_add(IO_TASK_REFS_BATCH, &current->usage);
+		tctx->cached_refs = IO_TASK_REFS_BATCH;
+	}
+	tctx->cached_refs--;
+}
+
+static inline void io_task_ref_put(struct task_struct *task)
+{
+	if (likely(task == current && in_task() &&
+		   !(task->flags & PF_EXITING)))
+		task->io_uring->cached_refs++;
+	else
+		put_task_struct(task);
+}
 
 /* Make sure current has io_uring state and knows about @ctx. */
 static inline int io_tctx_attach(struct io_ring_ctx *ctx)

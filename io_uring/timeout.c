@@ -90,15 +90,27 @@ static void io_timeout_count_fire(struct io_cq_watch *watch)
 		io_req_queue_tw(data->req, io_timeout_tw);
 }
 
-/* (Re)start the timer with data->ts and data->mode. */
+/* Start the timer with data->ts; io_timeout_init() set it up. */
 static void io_timeout_start(struct io_kiocb *req)
+{
+	struct io_timeout_data *data = req->async_data;
+
+	hrtimer_start(&data->timer, timespec64_to_ktime(data->ts), data->mode);
+}
+
+/*
+ * Set the timer up for data->mode, and start it. Only for a timer that
+ * is not running: a multishot timeout restarts from its own task work
+ * while io_timeout_fire() may still be returning, so it only restarts.
+ */
+static void io_timeout_init(struct io_kiocb *req)
 {
 	struct io_timeout *t = io_kiocb_to_cmd(req, struct io_timeout);
 	struct io_timeout_data *data = req->async_data;
 
 	hrtimer_init(&data->timer, io_timeout_clock(t->flags), data->mode);
 	data->timer.function = io_timeout_fire;
-	hrtimer_start(&data->timer, timespec64_to_ktime(data->ts), data->mode);
+	io_timeout_start(req);
 }
 
 static int io_timeout_cancel(struct io_kiocb *req)
@@ -179,7 +191,7 @@ int io_timeout(struct io_kiocb *req, unsigned int issue_flags)
 	io_req_park(req, io_timeout_cancel);
 	if (io_timeout_counts(t))
 		io_cq_watch_add(ctx, &data->watch, t->off);
-	io_timeout_start(req);
+	io_timeout_init(req);
 	io_ring_unlock(ctx, issue_flags);
 	return IOU_QUEUED;
 }
@@ -199,22 +211,56 @@ static void io_timeout_disarm(struct io_kiocb *req)
 	io_cq_watch_del(req->ctx, &data->watch);
 }
 
-static void io_timeout_done(struct io_kiocb *req, int res)
+/* Whether ending with @res is a failure, which CQE_SKIP_SUCCESS shows. */
+static bool io_timeout_res_fails(struct io_kiocb *req, int res)
 {
 	struct io_timeout *t = io_kiocb_to_cmd(req, struct io_timeout);
 
+	if (res == -ETIME)
+		return !(t->flags & IORING_TIMEOUT_ETIME_SUCCESS);
+	return res < 0;
+}
+
+static void __io_timeout_done(struct io_kiocb *req, int res, bool fail)
+{
 	io_timeout_disarm(req);
 	io_req_unpark(req);
-	if (res == -ETIME) {
-		/* a timeout's own CQE does not count towards other counts */
+	/*
+	 * However a TIMEOUT ends, its CQE does not count towards other
+	 * counts, and it ends a wait in io_uring_enter() (see io_cq_wait()).
+	 * A LINK_TIMEOUT's counts as any CQE.
+	 */
+	if (req->opcode == IORING_OP_TIMEOUT)
 		io_cq_uncount_next(req->ctx);
-		if (!(t->flags & IORING_TIMEOUT_ETIME_SUCCESS))
-			io_req_set_fail(req);
-	} else if (res < 0) {
+	if (fail)
 		io_req_set_fail(req);
-	}
 	io_req_set_res(req, res, 0);
 	io_req_complete(req);
+}
+
+static void io_timeout_done(struct io_kiocb *req, int res)
+{
+	__io_timeout_done(req, res, io_timeout_res_fails(req, res));
+}
+
+/*
+ * A cancelled timeout fails with -ECANCELED, except a LINK_TIMEOUT whose
+ * request finished first, which unhooked and cancelled it: that is how
+ * it normally ends, and CQE_SKIP_SUCCESS hides it.
+ */
+static void io_timeout_cancelled(struct io_kiocb *req)
+{
+	struct io_kiocb *prev;
+	bool fail = true;
+
+	if (req->opcode == IORING_OP_LINK_TIMEOUT) {
+		prev = io_link_unguard(req);
+		if (prev)
+			io_req_put(prev);
+		else
+			fail = false;
+	}
+	__io_timeout_done(req, -ECANCELED, fail);
 }
 
 /*
@@ -243,14 +289,12 @@ static bool io_timeout_expire(struct io_kiocb *req)
 		io_timeout_done(req, io_link_timeout_expire(req));
 		return true;
 	}
+	/* a timeout's own CQEs do not count towards other counts */
 	if ((t->flags & IORING_TIMEOUT_MULTISHOT) &&
-	    (!t->repeats || --t->repeats)) {
-		io_cq_uncount_next(req->ctx);
-		if (io_post_cqe(req->ctx, req->cqe.user_data, -ETIME,
-				IORING_CQE_F_MORE, 0, 0)) {
-			io_timeout_start(req);
-			return false;
-		}
+	    (!t->repeats || --t->repeats) &&
+	    io_post_cqe_more(req->ctx, req->cqe.user_data, -ETIME, 0, false)) {
+		io_timeout_start(req);
+		return false;
 	}
 	io_timeout_done(req, -ETIME);
 	return true;
@@ -265,20 +309,15 @@ static void io_timeout_tw(struct io_kiocb *req, unsigned int issue_flags)
 	mutex_lock(&ctx->uring_lock);
 	do {
 		seen = atomic64_read(&req->wakes);
-		if ((seen & IO_WAKE_CANCEL) ||
-		    (issue_flags & IO_URING_F_TASK_DEAD)) {
-			/* a linked timeout may still be hooked to its request */
-			if (req->opcode == IORING_OP_LINK_TIMEOUT) {
-				struct io_kiocb *prev = io_link_unguard(req);
-
-				if (prev)
-					io_req_put(prev);
-			}
-			io_timeout_done(req, -ECANCELED);
+		/*
+		 * A timeout touches nothing of its task: one whose task
+		 * exited still fires, as in 6.12; only a cancel stops it.
+		 */
+		if (seen & IO_WAKE_CANCEL) {
+			io_timeout_cancelled(req);
 			break;
 		}
 		if (data->counted) {
-			io_cq_uncount_next(ctx);
 			io_timeout_done(req, 0);
 			break;
 		}
@@ -346,7 +385,8 @@ static int io_timeout_update(struct io_kiocb *req, struct io_timeout_rem *tr)
 		t->off = 0;
 	data->ts = tr->ts;
 	data->mode = mode;
-	io_timeout_start(req);
+	/* disarmed: the callback is not running, so it may be set up anew */
+	io_timeout_init(req);
 	/* it fired, or was cancelled, while we held it: deal with that */
 	if (io_wake_release(req, 1))
 		io_req_queue_tw(req, io_timeout_tw);

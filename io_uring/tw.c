@@ -77,7 +77,13 @@ static void io_tw_clear_flag(struct io_ring_ctx *ctx)
 		atomic_andnot(IORING_SQ_TASKRUN, &ctx->rings->sq_flags);
 }
 
-/* Run callbacks taken off a list, newest first as llist leaves them. */
+/*
+ * Run callbacks taken off a list, newest first as llist leaves them.
+ *
+ * A callback may free the last request of a closed ring, after which the
+ * ring's teardown may free the ring while the callback still unlocks its
+ * uring_lock: each ring is pinned while its callbacks run.
+ */
 static void io_tw_run_list(struct llist_node *node, unsigned int flags)
 {
 	struct io_tw_batch batch = { .ctx = NULL };
@@ -90,7 +96,12 @@ static void io_tw_run_list(struct llist_node *node, unsigned int flags)
 	llist_for_each_entry_safe(req, tmp, node, tw_node) {
 		/* before running: work queued meanwhile raises it again */
 		if (req->ctx != last) {
+			io_tw_batch_flush(&batch);
+			if (last)
+				percpu_ref_put(&last->refs);
 			last = req->ctx;
+			/* the request holds a reference: the count is not 0 */
+			percpu_ref_get(&last->refs);
 			io_tw_clear_flag(last);
 		}
 		if (req->tw_fn == io_req_complete_tw) {
@@ -102,6 +113,8 @@ static void io_tw_run_list(struct llist_node *node, unsigned int flags)
 		req->tw_fn(req, flags);
 	}
 	io_tw_batch_flush(&batch);
+	if (last)
+		percpu_ref_put(&last->refs);
 }
 
 static unsigned int io_tw_flags(void)
@@ -166,12 +179,30 @@ static void io_tw_fallback(struct io_uring_task *tctx)
 	}
 }
 
-static enum task_work_notify_mode io_tw_notify(struct io_ring_ctx *ctx)
+static enum task_work_notify_mode io_tw_notify(unsigned int ring_flags)
 {
-	/* the SQ thread looks for task work in its loop, and is woken */
-	if (ctx->flags & (IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SQPOLL))
+	/* the SQ thread may sleep: TWA_SIGNAL wakes it (with no IPI to spare) */
+	if ((ring_flags & IORING_SETUP_COOP_TASKRUN) &&
+	    !(ring_flags & IORING_SETUP_SQPOLL))
 		return TWA_SIGNAL_NO_IPI;
 	return TWA_SIGNAL;
+}
+
+/*
+ * DEFER_TASKRUN: once on the list, the request may be run by the ring's
+ * teardown, which then frees the ring: RCU keeps the ring's memory for
+ * the wake-ups (see io_ring_ctx_free()).
+ */
+static void io_req_queue_local_tw(struct io_kiocb *req, struct io_ring_ctx *ctx)
+{
+	rcu_read_lock();
+	/* a waiter checks the list after it prepares to sleep */
+	if (llist_add(&req->tw_node, &ctx->local_tw)) {
+		wake_up_all(&ctx->cq_wait);
+		/* pending callbacks make the ring file readable */
+		io_poll_wq_wake_later(ctx);
+	}
+	rcu_read_unlock();
 }
 
 /**
@@ -179,10 +210,15 @@ static enum task_work_notify_mode io_tw_notify(struct io_ring_ctx *ctx)
  *
  * May be called from any context, interrupts included. A request is
  * queued at most once at a time: its owner guarantees that.
+ *
+ * Once on a list, the request may run and be freed at any moment, and
+ * with it its references on the ring and the task: nothing is read from
+ * it afterwards. Its task stays ours to use until then.
  */
 void io_req_queue_tw(struct io_kiocb *req, io_tw_fn fn)
 {
-	struct io_uring_task *tctx = req->task->io_uring;
+	struct task_struct *task = req->task;
+	struct io_uring_task *tctx = task->io_uring;
 	struct io_ring_ctx *ctx = req->ctx;
 	enum task_work_notify_mode notify;
 
@@ -190,32 +226,30 @@ void io_req_queue_tw(struct io_kiocb *req, io_tw_fn fn)
 	if (ctx->flags & IORING_SETUP_TASKRUN_FLAG)
 		atomic_or(IORING_SQ_TASKRUN, &ctx->rings->sq_flags);
 	if (ctx->flags & IORING_SETUP_DEFER_TASKRUN) {
-		/* a waiter checks the list after it prepares to sleep */
-		if (llist_add(&req->tw_node, &ctx->local_tw))
-			wake_up_all(&ctx->cq_wait);
+		io_req_queue_local_tw(req, ctx);
 		return;
 	}
-	notify = io_tw_notify(ctx);
-	if (!llist_add(&req->tw_node, &tctx->tw_list)) {
-		/*
-		 * Queued already, maybe by a ring that does not interrupt
-		 * (COOP_TASKRUN), while this one must. A true tw_signalled
-		 * was set in this round, since the run clears it before it
-		 * empties the list.
-		 */
-		if (notify == TWA_SIGNAL && !READ_ONCE(tctx->tw_signalled))
-			set_notify_signal(req->task);
-	} else {
-		/* set before the run can start, which clears it */
-		if (notify == TWA_SIGNAL)
-			WRITE_ONCE(tctx->tw_signalled, true);
-		if (unlikely(task_work_add(req->task, &tctx->tw_cb, notify))) {
-			io_tw_fallback(tctx);
-			return;
-		}
-		if (ctx->flags & IORING_SETUP_SQPOLL)
-			wake_up_process(req->task);
-	}
+	notify = io_tw_notify(ctx->flags);
+	/*
+	 * Queued already, maybe by a ring that does not interrupt
+	 * (COOP_TASKRUN), while this one must: interrupt now, while the
+	 * task is surely alive. A true tw_signalled was set in this round,
+	 * since the run clears it before it empties the list.
+	 */
+	if (notify == TWA_SIGNAL && !READ_ONCE(tctx->tw_signalled) &&
+	    !llist_empty(&tctx->tw_list))
+		set_notify_signal(task);
+	if (!llist_add(&req->tw_node, &tctx->tw_list))
+		return;
+	/*
+	 * First on the list: only the task_work added here runs it (or the
+	 * fallback if the task takes no more), so the request, and its
+	 * reference on the task, are still there until then.
+	 */
+	if (notify == TWA_SIGNAL)
+		WRITE_ONCE(tctx->tw_signalled, true);
+	if (unlikely(task_work_add(task, &tctx->tw_cb, notify)))
+		io_tw_fallback(tctx);
 }
 
 /* Run pending task work of current, if any. Returns true if some ran. */

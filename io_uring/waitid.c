@@ -147,7 +147,7 @@ static int io_waitid_wake(struct wait_queue_entry *wait, unsigned int mode,
 /*
  * A request a wake-up has claimed is looking for a child: it completes
  * with what it finds, or else sees the cancel flag, and 6.12 reports it
- * not found (-ENOENT). A cancel-all counts all cancelled WAITIDs as one.
+ * not found (-ENOENT). A single cancel reports 1, the number found.
  */
 static int io_waitid_cancel(struct io_kiocb *req)
 {
