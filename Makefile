@@ -8,7 +8,7 @@ T ?=
 
 H := ./harness
 
-.PHONY: all deps kernel run check check-harness bench patches check-patches uapi-compare clean help
+.PHONY: all deps kernel run check check-harness fuzz bench patches check-patches uapi-compare clean help
 
 all: kernel
 
@@ -24,6 +24,9 @@ run: deps
 
 check: deps
 	@$(H)/check.sh $(KERNEL) $(T)
+
+fuzz: deps
+	@$(H)/fuzz.sh $(KERNEL)
 
 bench: deps
 	@$(H)/bench.sh
@@ -45,5 +48,6 @@ help:
 	@echo "make [KERNEL=ours|stock] [VARIANT=default|debug|perf]   build bzImage"
 	@echo "make run [KERNEL=..] [VARIANT=..] [CMD='...']          boot it (shell, or run CMD)"
 	@echo "make check [KERNEL=ours|stock] [T='nop setup']         debug kernel + kselftests"
+	@echo "make fuzz [KERNEL=ours|stock]                          fuzzer, kmemleak, fail-nth (FUZZ_SQES FUZZ_SECS FUZZ_SEED)"
 	@echo "make bench                                             stock vs ours, perf kernels: build/bench/results.md"
 	@echo "make patches | check-patches                           the series, and its check"

@@ -41,6 +41,10 @@ for a in $(cat /proc/cmdline); do
 	case "$a" in harness.cmd=*) cmd=${a#harness.cmd=};; esac
 done
 if [ -n "$cmd" ]; then
+	# the host's watchdog (qemu.sh) reads this: silence means a hung kernel
+	if [ -e /dev/ttyS1 ]; then
+		(while :; do echo beat > /dev/ttyS1; sleep 5; done) &
+	fi
 	echo "@@HARNESS-START"
 	chroot /host /bin/bash -c "cd /tmp && exec /bin/bash $cmd" </dev/null
 	rc=$?

@@ -32,5 +32,5 @@ check_kernel() {
 	case "$1" in ours|stock) ;; *) die "KERNEL must be ours or stock, not '$1'";; esac
 }
 check_variant() {
-	case "$1" in default|debug|perf) ;; *) die "VARIANT must be default, debug or perf, not '$1'";; esac
+	case "$1" in default|debug|perf|fuzz) ;; *) die "VARIANT must be default, debug, perf or fuzz, not '$1'";; esac
 }

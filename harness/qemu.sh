@@ -41,7 +41,40 @@ fi
 
 mkdir -p "$BUILD/run"
 script=$(mktemp "$BUILD/run/cmd.XXXXXX")
-trap 'rm -f "$script"' EXIT
+# The guest writes a heartbeat to its second serial port (guest-init.sh);
+# a guest whose heartbeat stops is hung, and is stopped and reported long
+# before QEMU_TIMEOUT.
+beat=$(mktemp "$BUILD/run/beat.XXXXXX")
+pidfile=$(mktemp "$BUILD/run/pid.XXXXXX")
+trap 'rm -f "$script" "$beat" "$pidfile"' EXIT
+# the first -serial is the console (ttyS0), the second the heartbeat
+args+=(-serial stdio -serial "file:$beat" -pidfile "$pidfile")
+
+# watch_guest: kill QEMU once the heartbeat has been silent for
+# QEMU_WATCHDOG seconds (default 180), and say so in the log.
+watch_guest() {
+	local limit=${QEMU_WATCHDOG:-180} size last=0 idle=0 pid
+	sleep 2
+	pid=$(cat "$pidfile" 2>/dev/null)
+	[ -n "$pid" ] || return 0
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 5
+		size=$(stat -c %s "$beat" 2>/dev/null || echo 0)
+		if [ "$size" != "$last" ]; then
+			last=$size
+			idle=0
+			continue
+		fi
+		idle=$((idle + 5))
+		# before the first beat the guest is still booting
+		if [ "$size" -gt 0 ] && [ "$idle" -ge "$limit" ]; then
+			echo "@@HARNESS-HUNG: no heartbeat from the guest kernel for ${idle}s; stopping it"
+			kill "$pid"
+			return 0
+		fi
+	done
+}
+
 printf '%s\n' "$CMD" > "$script"
 chmod 644 "$script"
 log=$(mktemp "$BUILD/run/log.XXXXXX")
@@ -50,8 +83,14 @@ log=$(mktemp "$BUILD/run/log.XXXXXX")
 # that dies that way, before the command started, is booted once more;
 # the log says so, and verdicts read only what follows the last reboot.
 for attempt in 1 2; do
+	: > "$beat"
+	: > "$pidfile"
+	watch_guest &
+	watcher=$!
 	timeout --foreground -k 10 "${QEMU_TIMEOUT:-1800}" "${args[@]}" -monitor none \
 		-append "$append harness.cmd=$script" </dev/null | tee "$log" || true
+	kill "$watcher" 2>/dev/null
+	wait "$watcher" 2>/dev/null
 	rc=$(sed -n 's/^@@HARNESS-EXIT=\([0-9]*\).*/\1/p' "$log" | tail -n 1)
 	[ -z "$rc" ] && [ "$attempt" = 1 ] || break
 	grep -q '^@@HARNESS-START' "$log" && break
