@@ -15,6 +15,7 @@
  * it charged, since a clone in another ring may be the last to let go.
  */
 #include <linux/bvec.h>
+#include <linux/compat.h>
 #include <linux/file.h>
 #include <linux/io_uring.h>
 #include <linux/mm.h>
@@ -143,9 +144,22 @@ unpin:
 	return ERR_PTR(ret);
 }
 
-static int io_get_iovec(struct iovec __user *uvec, unsigned int i,
-			struct iovec *iov)
+/* Entry @i of the application's iovec array, in its own layout. */
+static int io_get_iovec(struct io_ring_ctx *ctx, struct iovec __user *uvec,
+			unsigned int i, struct iovec *iov)
 {
+#ifdef CONFIG_COMPAT
+	if (ctx->compat) {
+		struct compat_iovec __user *cvec = (void __user *)uvec;
+		struct compat_iovec c;
+
+		if (copy_from_user(&c, &cvec[i], sizeof(c)))
+			return -EFAULT;
+		iov->iov_base = compat_ptr(c.iov_base);
+		iov->iov_len = c.iov_len;
+		return 0;
+	}
+#endif
 	if (copy_from_user(iov, &uvec[i], sizeof(*iov)))
 		return -EFAULT;
 	/* as for readv(2): a length that is negative as ssize_t */
@@ -215,7 +229,7 @@ static int io_buf_fill_slot(struct io_ring_ctx *ctx, struct iovec __user *uvec,
 	if (io_get_tag(tags, i, &tag))
 		return -EFAULT;
 	if (uvec) {
-		ret = io_get_iovec(uvec, i, &iov);
+		ret = io_get_iovec(ctx, uvec, i, &iov);
 		if (!ret)
 			ret = io_buf_validate(&iov);
 		if (ret)
@@ -295,7 +309,7 @@ int io_bufs_update(struct io_ring_ctx *ctx, u32 off, struct iovec __user *uvec,
 
 		ret = io_get_tag(tags, done, &tag);
 		if (!ret)
-			ret = io_get_iovec(uvec, done, &iov);
+			ret = io_get_iovec(ctx, uvec, done, &iov);
 		if (!ret)
 			ret = io_buf_validate(&iov);
 		if (!ret && !iov.iov_base && tag)

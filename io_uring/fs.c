@@ -36,8 +36,9 @@ int io_fsync_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	r->flags = READ_ONCE(sqe->fsync_flags);
 	if (r->flags & ~IORING_FSYNC_DATASYNC)
 		return -EINVAL;
-	/* any offset goes, as for 6.12: the file system sorts it out */
 	r->off = READ_ONCE(sqe->off);
+	if (r->off < 0)
+		return -EINVAL;
 	r->len = READ_ONCE(sqe->len);
 	return 0;
 }
