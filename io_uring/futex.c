@@ -257,12 +257,11 @@ static void io_futex_tw(struct io_kiocb *req, unsigned int issue_flags)
 
 	mutex_lock(&ctx->uring_lock);
 	seen = atomic64_read(&req->wakes);
-	if (req->opcode == IORING_OP_FUTEX_WAITV) {
+	res = 0;
+	if (req->opcode == IORING_OP_FUTEX_WAITV)
 		res = futex_unqueue_multiple(req->async_data, f->nr);
-	} else {
-		futex_unqueue(req->async_data);
-		res = 0;
-	}
+	else if (!(seen & IO_WAKE_CANCEL))
+		futex_unqueue(req->async_data);	/* the cancel did it */
 	io_req_unpark(req);
 	/*
 	 * Nothing here needs the submitter, so a wake-up that reaches an
