@@ -863,7 +863,7 @@ TEST_F(modes, ring_fd_polls_woken_once)
  */
 TEST_F(modes, tag_cqe_after_user_buffer)
 {
-	static char bufs[NR_RSRC + 1][4096] __attribute__((aligned(4096)));
+	static _Alignas(4096) char bufs[NR_RSRC + 1][4096];
 	struct io_uring_rsrc_register reg;
 	struct io_uring_rsrc_update2 up;
 	struct iovec iov[NR_RSRC + 1];

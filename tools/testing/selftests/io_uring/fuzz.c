@@ -304,8 +304,10 @@ static void pool_open(struct worker *w)
 	if (pipe2(w->pipes[0], O_NONBLOCK) || pipe(w->pipes[1]))
 		bad("pipe: %d", errno);
 	w->efd = eventfd(0, 0);
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, w->sock))
-		w->sock[0] = w->sock[1] = -1;
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, w->sock)) {
+		w->sock[0] = -1;
+		w->sock[1] = -1;
+	}
 	w->epfd = epoll_create1(0);
 	snprintf(name, sizeof(name), "w%d", w->idx);
 	w->file = openat(dirfd_tmp, name, O_RDWR | O_CREAT | O_TRUNC, 0600);
@@ -541,13 +543,15 @@ static void gen_sqe_more(struct worker *w, struct io_uring_sqe *sqe, __u32 *bits
 		break;
 	case IORING_OP_SHUTDOWN:
 	case IORING_OP_LISTEN:
-		sqe->addr = sqe->off = 0;
+		sqe->addr = 0;
+		sqe->off = 0;
 		sqe->len = rnd(&w->rng, 3);		/* how, backlog */
 		break;
 	case IORING_OP_READ_MULTISHOT:
 		sqe->flags |= IOSQE_BUFFER_SELECT;
 		sqe->buf_group = rnd(&w->rng, 3);
-		sqe->addr = sqe->len = 0;
+		sqe->addr = 0;
+		sqe->len = 0;
 		break;
 	case IORING_OP_FALLOCATE:
 	case IORING_OP_FADVISE:
@@ -584,7 +588,8 @@ static void gen_sqe_more(struct worker *w, struct io_uring_sqe *sqe, __u32 *bits
 		sqe->flags &= ~IOSQE_FIXED_FILE;
 		sqe->fd = one_in(&w->rng, 2) ? AF_UNIX : AF_INET;
 		sqe->off = one_in(&w->rng, 2) ? SOCK_STREAM : SOCK_DGRAM;
-		sqe->len = sqe->addr = 0;
+		sqe->len = 0;
+		sqe->addr = 0;
 		sqe->rw_flags = 0;
 		goto fd_result;
 	case IORING_OP_ACCEPT:
@@ -596,7 +601,9 @@ static void gen_sqe_more(struct worker *w, struct io_uring_sqe *sqe, __u32 *bits
 	case IORING_OP_FIXED_FD_INSTALL:
 		sqe->flags |= IOSQE_FIXED_FILE;
 		sqe->fd = rnd(&w->rng, NFIX + 1);
-		sqe->addr = sqe->len = sqe->off = 0;
+		sqe->addr = 0;
+		sqe->len = 0;
+		sqe->off = 0;
 		sqe->install_fd_flags = rnd(&w->rng, 2);
 		direct = false;
 fd_result:
@@ -634,7 +641,8 @@ fd_result:
 			sqe->hardlink_flags = rnd(&w->rng, 2) * AT_SYMLINK_FOLLOW;
 		if (sqe->opcode == IORING_OP_UNLINKAT) {
 			sqe->unlink_flags = one_in(&w->rng, 2) ? AT_REMOVEDIR : 0;
-			sqe->off = sqe->len = 0;
+			sqe->off = 0;
+			sqe->len = 0;
 		}
 		if (sqe->opcode == IORING_OP_MKDIRAT)
 			sqe->off = 0;
@@ -688,21 +696,24 @@ fd_result:
 		sqe->splice_fd_in = pick_fd(w);
 		sqe->splice_off_in = one_in(&w->rng, 2) ? (__u64)-1 : rnd(&w->rng, FILE_MAX);
 		sqe->splice_flags = rnd(&w->rng, 16);
-		if (sqe->opcode == IORING_OP_TEE)
-			sqe->splice_off_in = sqe->off = 0;
+		if (sqe->opcode == IORING_OP_TEE) {
+			sqe->splice_off_in = 0;
+			sqe->off = 0;
+		}
 		break;
 	case IORING_OP_PROVIDE_BUFFERS:	/* nbufs * len inside our data */
 		sqe->fd = 1 + rnd(&w->rng, 8);
 		sqe->len = 1 + rnd(&w->rng, DATA_SZ / 8);
 		sqe->addr = ptr(w->data) + rnd(&w->rng, DATA_SZ - sqe->fd * sqe->len);
 		sqe->off = rnd(&w->rng, 16);		/* first buffer id */
-		/* fall through */
+		sqe->buf_group = rnd(&w->rng, 3);
+		break;
 	case IORING_OP_REMOVE_BUFFERS:
 		sqe->buf_group = rnd(&w->rng, 3);
-		if (sqe->opcode == IORING_OP_REMOVE_BUFFERS) {
-			sqe->fd = rnd(&w->rng, 9);
-			sqe->addr = sqe->len = sqe->off = 0;
-		}
+		sqe->fd = rnd(&w->rng, 9);
+		sqe->addr = 0;
+		sqe->len = 0;
+		sqe->off = 0;
 		break;
 	case IORING_OP_FUTEX_WAIT:
 	case IORING_OP_FUTEX_WAKE:
@@ -711,7 +722,8 @@ fd_result:
 		sqe->addr = ptr(w->data) + 4 * rnd(&w->rng, 4);
 		sqe->off = rnd(&w->rng, 2);		/* value, or count */
 		sqe->addr3 = one_in(&w->rng, 8) ? 0 : 0xffffffffU;	/* the mask */
-		sqe->futex_flags = sqe->len = 0;
+		sqe->futex_flags = 0;
+		sqe->len = 0;
 		if (sqe->opcode == IORING_OP_FUTEX_WAITV) {
 			p = slot(w);
 			p[1] = sqe->addr;		/* { val, uaddr, flags } */
@@ -791,7 +803,9 @@ static void gen_sqe(struct worker *w, struct io_uring_sqe *sqe,
 		sqe->len = rnd(&w->rng, FBUF_SZ / 2);
 		break;
 	case IORING_OP_POLL_ADD:
-		sqe->addr = sqe->off = sqe->buf_index = 0;
+		sqe->addr = 0;
+		sqe->off = 0;
+		sqe->buf_index = 0;
 		sqe->len = one_in(&w->rng, 3) ? IORING_POLL_ADD_MULTI : 0;
 		sqe->poll32_events = rnd64(&w->rng) & (POLLIN | POLLOUT | POLLPRI |
 				     POLLERR | POLLHUP | EPOLLET | EPOLLONESHOT);
@@ -834,7 +848,9 @@ static void gen_sqe(struct worker *w, struct io_uring_sqe *sqe,
 		break;
 	case IORING_OP_CLOSE:
 		sqe->flags &= ~IOSQE_FIXED_FILE;
-		sqe->addr = sqe->len = sqe->off = 0;
+		sqe->addr = 0;
+		sqe->len = 0;
+		sqe->off = 0;
 		sqe->fd = 0;
 		if (one_in(&w->rng, 3))
 			sqe->file_index = 1 + rnd(&w->rng, NFIX + 1);
@@ -981,7 +997,8 @@ static void gen_register(struct worker *w, struct test_ring *r, int force)
 		op = IORING_REGISTER_FILE_ALLOC_RANGE;
 		fds[0] = rnd(&w->rng, NFIX);
 		fds[1] = rnd(&w->rng, NFIX);
-		fds[2] = fds[3] = 0;
+		fds[2] = 0;
+		fds[3] = 0;
 		nr = 0;
 		break;
 	case 17:
@@ -1312,7 +1329,8 @@ static int nth_prep(struct nth *c)
 	c->fds[3] = c->r.fd;			/* RING_FDS */
 	c->iov[0] = (struct iovec){ c->buf, 4096 };
 	c->iov[1] = (struct iovec){ c->buf + 4096, 4096 };
-	c->tags[0] = c->tags[1] = 1;
+	c->tags[0] = 1;
+	c->tags[1] = 1;
 	c->rr = (struct io_uring_rsrc_register){ .nr = 2, .tags = ptr(c->tags) };
 	c->up = (struct io_uring_rsrc_update2){ .offset = 1, .nr = 2, .tags = ptr(c->tags) };
 	c->argp = c->fds;
@@ -1493,7 +1511,8 @@ static int start_workers(void)
 		memset(w, 0, sizeof(*w));
 		memset(w->pipes, -1, 9 * sizeof(int));	/* pipes .. file */
 		memset(w->victim, -1, sizeof(w->victim));
-		w->r.fd = w->r2.fd = -1;
+		w->r.fd = -1;
+		w->r2.fd = -1;
 		w->idx = i;
 		w->rng = cfg.seed * 0x9e3779b97f4a7c15ULL + i + 1;
 		w->data = map_arena(DATA_SZ);

@@ -306,11 +306,9 @@ static void check_mshot(struct __test_metadata *_metadata, const struct cqe_log 
 			continue;
 		seen++;
 		EXPECT_EQ(res, l->c[i].res);
-		if (seen < n) {
-			EXPECT_EQ((__u32)IORING_CQE_F_MORE, l->c[i].flags);
-		} else {
-			EXPECT_EQ(0U, l->c[i].flags);
-		}
+		/* all but the last go on */
+		EXPECT_EQ(seen < n ? (__u32)IORING_CQE_F_MORE : 0U,
+			  l->c[i].flags);
 	}
 }
 
@@ -696,7 +694,8 @@ static void epoll_event_loop(struct __test_metadata *_metadata, unsigned int fla
 			EXPECT_EQ(5U, out[0].data.u64);
 			EXPECT_TRUE(!!(out[0].events & EPOLLIN));
 		} else {
-			TH_LOG("round %d: not a 6.12 kernel, pending task work did not wake epoll", i);
+			TH_LOG("round %d: not a 6.12 kernel, pending task work did not wake epoll",
+			       i);
 		}
 		ASSERT_EQ(0, ring_pop_cqe(&r, &cqe, WAIT_MS));
 		EXPECT_EQ(UD_READ + i, cqe.user_data);
@@ -1045,7 +1044,7 @@ struct fifo {
 
 static int fifo_make(struct fifo *f)
 {
-	strcpy(f->dir, "/tmp/hostile.XXXXXX");
+	snprintf(f->dir, sizeof(f->dir), "/tmp/hostile.XXXXXX");
 	if (!mkdtemp(f->dir))
 		return -errno;
 	snprintf(f->path, sizeof(f->path), "%s/fifo", f->dir);
@@ -1167,7 +1166,7 @@ struct fifo_job {
 	unsigned int flags;
 	int go[2];	/* main -> thread: exit now */
 	int ret;
-	volatile int submitted;
+	int submitted;		/* atomic: thread -> main */
 };
 
 static void *fifo_submitter(void *arg)
@@ -1388,41 +1387,53 @@ enum { END_EXIT, END_EXEC_TRUE, END_EXEC_SELF };
 FIXTURE_VARIANT_ADD(chain, poll_nop_exit) {
 	.end = END_EXIT,
 };
+
 FIXTURE_VARIANT_ADD(chain, poll_nop_exec) {
 	.end = END_EXEC_TRUE,
 };
+
 FIXTURE_VARIANT_ADD(chain, poll_read_exit) {
 	.succ_blocks = true, .end = END_EXIT,
 };
+
 FIXTURE_VARIANT_ADD(chain, poll_read_exec) {
 	.succ_blocks = true, .end = END_EXEC_TRUE,
 };
+
 FIXTURE_VARIANT_ADD(chain, wq_nop_exit) {
 	.head_async = true, .end = END_EXIT,
 };
+
 FIXTURE_VARIANT_ADD(chain, wq_nop_exec) {
 	.head_async = true, .end = END_EXEC_TRUE,
 };
+
 FIXTURE_VARIANT_ADD(chain, wq_read_exit) {
 	.head_async = true, .succ_blocks = true, .end = END_EXIT,
 };
+
 FIXTURE_VARIANT_ADD(chain, wq_read_exec) {
 	.head_async = true, .succ_blocks = true, .end = END_EXEC_TRUE,
 };
+
 FIXTURE_VARIANT_ADD(chain, poll_read_exec_new_image_io) {
 	.succ_blocks = true, .end = END_EXEC_SELF,
 };
+
 FIXTURE_VARIANT_ADD(chain, wq_read_exec_new_image_io) {
 	.head_async = true, .succ_blocks = true, .end = END_EXEC_SELF,
 };
+
 FIXTURE_VARIANT_ADD(chain, defer_poll_read_exit) {
 	.setup_flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
 	.succ_blocks = true, .end = END_EXIT,
 };
+
 FIXTURE_VARIANT_ADD(chain, defer_poll_read_exec) {
 	.setup_flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
 	.succ_blocks = true, .end = END_EXEC_TRUE,
 };
+
 FIXTURE_VARIANT_ADD(chain, defer_wq_nop_exit) {
 	.setup_flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
 	.head_async = true, .end = END_EXIT,
@@ -1456,8 +1467,8 @@ TEST_F(chain, successor_released_at_exit_or_exec)
 	if (!pid) {
 		struct io_uring_sqe *sqe;
 		struct test_ring r;
-		char *envp[] = { EXEC_ENV "=1", NULL };
-		char *argv[] = { "hostile-exec", NULL };
+		static char *const envp[] = { EXEC_ENV "=1", NULL };
+		static char *const argv[] = { "hostile-exec", NULL };
 
 		/* the parent alone keeps the write ends: no EOF */
 		close(self->p1[1]);
@@ -1951,7 +1962,8 @@ static void mshot_timeout_update_race(struct __test_metadata *_metadata, unsigne
 	end = now_ms() + WAIT_MS;
 	for (tries = 0; !removed && now_ms() < end && tries < 1000; tries++) {
 		got = 1;
-		ASSERT_NE(NULL, queue_timeout_remove(&r, UD_TIMEOUT, NULL, UD_REMOVE + (tries & 0xfff)));
+		ASSERT_NE(NULL, queue_timeout_remove(&r, UD_TIMEOUT, NULL,
+						     UD_REMOVE + (tries & 0xfff)));
 		ASSERT_EQ(1, ring_submit(&r, 1, 0, 0));
 		while (got == 1 && now_ms() < end) {
 			enter_wait(&r, 0, 1, 10);
@@ -2033,9 +2045,8 @@ TEST(scm_rights_ring_fd_refused)
 	char c;
 
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, ring_init_flags(&r[i], 4, modes[i]));
-	}
 	for (type = 0; type < 3; type++) {
 		int st = type == 0 ? SOCK_STREAM : type == 1 ? SOCK_DGRAM : SOCK_SEQPACKET;
 
