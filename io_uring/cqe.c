@@ -133,11 +133,15 @@ static void io_poll_wq_wake(struct io_ring_ctx *ctx)
 
 static void io_cq_wake(struct io_ring_ctx *ctx)
 {
+	/*
+	 * Orders the tail store before both waiter checks; pairs with the
+	 * barrier of a waiter's prepare_to_wait() and of io_uring_poll().
+	 */
 	smp_mb();
-	/* the barrier orders the tail store before this waiter check */
+	/* no waiter seen: it will see the new tail */
 	if (waitqueue_active(&ctx->cq_wait))
 		wake_up_all(&ctx->cq_wait);
-	/* and before this one; pairs with the one in io_uring_poll() */
+	/* likewise for pollers of the ring */
 	if (unlikely(waitqueue_active(&ctx->poll_wq)))
 		io_poll_wq_wake(ctx);
 }
