@@ -111,6 +111,8 @@ static void io_tw_run_list(struct llist_node *node, unsigned int flags)
 		/* CQEs keep their order: what was gathered goes first */
 		io_tw_batch_flush(&batch);
 		req->tw_fn(req, flags);
+		/* an application can make this list as long as it likes */
+		cond_resched();
 	}
 	io_tw_batch_flush(&batch);
 	if (last)
@@ -160,8 +162,10 @@ void io_fallback_work(struct work_struct *work)
 	struct io_kiocb *req, *tmp;
 
 	node = llist_reverse_order(node);
-	llist_for_each_entry_safe(req, tmp, node, tw_node)
+	llist_for_each_entry_safe(req, tmp, node, tw_node) {
 		req->tw_fn(req, IO_URING_F_TASK_DEAD);
+		cond_resched();
+	}
 }
 
 /* The task is past running task_work: hand its callbacks to the rings. */
