@@ -77,6 +77,14 @@ static struct io_kiocb *io_req_alloc(struct io_ring_ctx *ctx)
 	return req;
 }
 
+/* Give a request that holds nothing back to the slab, with its ring ref. */
+static __always_inline void io_req_dealloc(struct io_ring_ctx *ctx,
+					   struct io_kiocb *req)
+{
+	kmem_cache_free(io_req_cachep, req);
+	percpu_ref_put(&ctx->refs);
+}
+
 /*
  * Keep a request that holds nothing for reuse, with uring_lock held. Not
  * once the ring is closing: its teardown empties the cache (under
@@ -95,8 +103,7 @@ static __always_inline void io_req_recycle(struct io_kiocb *req)
 		ctx->req_cache_nr++;
 		return;
 	}
-	kmem_cache_free(io_req_cachep, req);
-	percpu_ref_put(&ctx->refs);
+	io_req_dealloc(ctx, req);
 }
 
 /*
@@ -112,8 +119,7 @@ static void io_req_unused(struct io_kiocb *req)
 		io_req_recycle(req);
 		return;
 	}
-	kmem_cache_free(io_req_cachep, req);
-	percpu_ref_put(&ctx->refs);
+	io_req_dealloc(ctx, req);
 }
 
 /* Ring teardown: free the kept requests and their references. */
@@ -124,8 +130,7 @@ void io_req_cache_drop(struct io_ring_ctx *ctx)
 	mutex_lock(&ctx->uring_lock);
 	while ((req = ctx->req_cache)) {
 		ctx->req_cache = req->batch_next;
-		kmem_cache_free(io_req_cachep, req);
-		percpu_ref_put(&ctx->refs);
+		io_req_dealloc(ctx, req);
 	}
 	ctx->req_cache_nr = 0;
 	mutex_unlock(&ctx->uring_lock);
@@ -211,8 +216,7 @@ void io_req_free(struct io_kiocb *req)
 	struct io_ring_ctx *ctx = req->ctx;
 
 	io_req_release(req);
-	kmem_cache_free(io_req_cachep, req);
-	percpu_ref_put(&ctx->refs);
+	io_req_dealloc(ctx, req);
 }
 
 static bool io_req_put_last(struct io_kiocb *req)
