@@ -342,7 +342,13 @@ static __always_inline void __io_cq_unlock_post(struct io_ring_ctx *ctx)
 	io_cq_publish(ctx);
 	spin_unlock(&ctx->completion_lock);
 	io_cq_wake(ctx);
-	if (!READ_ONCE(ctx->cq_batching))
+	/*
+	 * While the submitter batches, it signals once for everyone at the
+	 * end; but a worker signals for itself, as an eventfd registered
+	 * with IORING_REGISTER_EVENTFD_ASYNC hears only from workers (the
+	 * flag also covers the SQ thread, whose extra signal is deduped).
+	 */
+	if (!READ_ONCE(ctx->cq_batching) || (current->flags & PF_IO_WORKER))
 		io_eventfd_signal(ctx);
 }
 

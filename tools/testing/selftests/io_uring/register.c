@@ -920,6 +920,42 @@ TEST_F(evfd, async_poll_read_no_signal)
 	EXPECT_EQ(-EAGAIN, efd_read(self->efd));
 }
 
+/*
+ * A worker that completes while the submitter is still submitting (here:
+ * a batch of inline NOPs behind an IOSQE_ASYNC one) signals an async-only
+ * eventfd all the same. Racy by nature, so tried many times.
+ */
+TEST_F(evfd, async_signal_during_submit)
+{
+	struct test_ring *r = &self->r;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe c;
+	int round, i, seen;
+
+	ASSERT_EQ(0, reg_evfd(r, self->efd, true));
+	/* start the worker first, so that it is quick to answer */
+	ASSERT_EQ(1, submit_nop(r, UD, IOSQE_ASYNC));
+	EXPECT_CQE(r, UD, 0, 0);
+	ASSERT_EQ(1, efd_wait(self->efd, WAIT_MS));
+
+	for (round = 0; round < 40; round++) {
+		sqe = ring_nop(r, UD + 1);
+		ASSERT_NE(NULL, sqe);
+		sqe->flags = IOSQE_ASYNC;
+		for (i = 0; i < 30; i++)
+			ASSERT_NE(NULL, ring_nop(r, UD + 2));
+		ASSERT_EQ(31, ring_submit(r, 31, 0, 0));
+		for (i = 0, seen = 0; i < 31; i++) {
+			ASSERT_EQ(0, ring_pop_cqe(r, &c, WAIT_MS));
+			seen += c.user_data == UD + 1;
+		}
+		ASSERT_EQ(1, seen);
+		/* one signal: the worker's; the inline NOPs give none */
+		ASSERT_EQ(1, efd_wait(self->efd, WAIT_MS)) TH_LOG("round %d", round);
+		ASSERT_EQ(-EAGAIN, efd_read(self->efd));
+	}
+}
+
 TEST_F(evfd, cq_eventfd_disabled)
 {
 	struct test_ring *r = &self->r;
