@@ -37,11 +37,16 @@ static struct io_uring_cqe *io_cqe_slot(struct io_ring_ctx *ctx, u32 tail)
 	return &ctx->rings->cqes[idx << io_cqe32(ctx)];
 }
 
-/* The application may write any cq_head; a bad one only hurts itself. */
-static bool io_cq_full(struct io_ring_ctx *ctx)
+/*
+ * Free slots in the CQ ring. The application may write any cq_head, and
+ * change it while we look: a bad one only hurts itself, as long as each
+ * decision reads it once and loops are bounded by what that read gave.
+ */
+static u32 io_cq_space(struct io_ring_ctx *ctx)
 {
-	return ctx->cached_cq_tail - READ_ONCE(ctx->rings->cq_head) >=
-		ctx->cq_entries;
+	u32 used = ctx->cached_cq_tail - READ_ONCE(ctx->rings->cq_head);
+
+	return used >= ctx->cq_entries ? 0 : ctx->cq_entries - used;
 }
 
 static void io_cq_fill(struct io_ring_ctx *ctx, const struct io_uring_cqe *src)
@@ -216,10 +221,11 @@ static void io_cq_overflow(struct io_ring_ctx *ctx,
 
 static void __io_cq_flush_overflow(struct io_ring_ctx *ctx)
 {
+	u32 room = io_cq_space(ctx);
 	struct io_overflow_cqe *ocqe;
 
 	lockdep_assert_held(&ctx->completion_lock);
-	while (!list_empty(&ctx->cq_overflow_list) && !io_cq_full(ctx)) {
+	for (; room && !list_empty(&ctx->cq_overflow_list); room--) {
 		ocqe = list_first_entry(&ctx->cq_overflow_list,
 					struct io_overflow_cqe, list);
 		io_cq_fill(ctx, &ocqe->cqe);
@@ -230,6 +236,23 @@ static void __io_cq_flush_overflow(struct io_ring_ctx *ctx)
 		io_cq_clear_overflow(ctx);
 }
 
+/* Write a CQE into a slot known to be free. */
+static __always_inline void io_cq_fill_fields(struct io_ring_ctx *ctx,
+					      u64 user_data, s32 res,
+					      u32 cflags, u64 extra1,
+					      u64 extra2)
+{
+	struct io_uring_cqe *cqe = io_cqe_slot(ctx, ctx->cached_cq_tail++);
+
+	cqe->user_data = user_data;
+	cqe->res = res;
+	cqe->flags = cflags;
+	if (io_cqe32(ctx)) {
+		cqe->big_cqe[0] = extra1;
+		cqe->big_cqe[1] = extra2;
+	}
+}
+
 /*
  * Write a CQE straight into the ring if it has room and nothing waits on
  * the overflow list (which must drain first, to keep the order).
@@ -238,19 +261,10 @@ static __always_inline bool io_cq_try_fill(struct io_ring_ctx *ctx,
 					   u64 user_data, s32 res, u32 cflags,
 					   u64 extra1, u64 extra2)
 {
-	struct io_uring_cqe *cqe;
-
 	if (unlikely(test_bit(IO_CHECK_CQ_OVERFLOW, &ctx->check_cq) ||
-		     io_cq_full(ctx)))
+		     !io_cq_space(ctx)))
 		return false;
-	cqe = io_cqe_slot(ctx, ctx->cached_cq_tail++);
-	cqe->user_data = user_data;
-	cqe->res = res;
-	cqe->flags = cflags;
-	if (io_cqe32(ctx)) {
-		cqe->big_cqe[0] = extra1;
-		cqe->big_cqe[1] = extra2;
-	}
+	io_cq_fill_fields(ctx, user_data, res, cflags, extra1, extra2);
 	return true;
 }
 
@@ -284,12 +298,9 @@ static bool io_cq_add(struct io_ring_ctx *ctx, u64 user_data, s32 res,
 /* Room in the CQ ring; none while older CQEs wait on the overflow list. */
 static u32 io_cq_room(struct io_ring_ctx *ctx)
 {
-	u32 used = ctx->cached_cq_tail - READ_ONCE(ctx->rings->cq_head);
-
-	if (test_bit(IO_CHECK_CQ_OVERFLOW, &ctx->check_cq) ||
-	    used >= ctx->cq_entries)
+	if (test_bit(IO_CHECK_CQ_OVERFLOW, &ctx->check_cq))
 		return 0;
-	return ctx->cq_entries - used;
+	return io_cq_space(ctx);
 }
 
 /*
@@ -406,11 +417,14 @@ bool io_post_cqe_more(struct io_ring_ctx *ctx, u64 user_data, s32 res,
 	bool posted;
 
 	spin_lock(&ctx->completion_lock);
+	/* the room seen is the room used: cq_head is not read again */
 	posted = io_cq_room(ctx);
 	if (posted) {
 		if (!counted)
 			ctx->cq_uncounted++;
-		io_cq_add(ctx, user_data, res, cflags | IORING_CQE_F_MORE, 0, 0);
+		cflags |= IORING_CQE_F_MORE;
+		trace_io_uring_complete(ctx, user_data, res, cflags);
+		io_cq_fill_fields(ctx, user_data, res, cflags, 0, 0);
 	}
 	__io_cq_unlock_post(ctx);
 	return posted;
@@ -489,12 +503,16 @@ void io_cq_drop_overflow(struct io_ring_ctx *ctx)
 	struct io_overflow_cqe *ocqe, *tmp;
 	struct io_deferred_cqe *d, *dtmp;
 
-	llist_for_each_entry_safe(d, dtmp, node, node)
+	/* each list is as long as the application made it */
+	llist_for_each_entry_safe(d, dtmp, node, node) {
 		kfree(d);
+		cond_resched();
+	}
 
 	list_for_each_entry_safe(ocqe, tmp, &ctx->cq_overflow_list, list) {
 		list_del(&ocqe->list);
 		kfree(ocqe);
+		cond_resched();
 	}
 }
 
