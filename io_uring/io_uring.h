@@ -220,7 +220,9 @@ struct io_ring_ctx {
 	 */
 	struct io_rsrc_gen		*rsrc_gen;
 	struct list_head		rsrc_gens;
-	spinlock_t			rsrc_gen_lock;	/* rsrc_gens */
+	spinlock_t			rsrc_gen_lock;	/* rsrc_gens, retiring */
+	/* one task at a time posts retired tags, in order; see rsrc_tags.c */
+	bool				rsrc_retiring;
 
 	/* tasks that submitted here (struct io_tctx_node), see tctx.c */
 	struct list_head		tctx_list;

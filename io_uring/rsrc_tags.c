@@ -70,20 +70,40 @@ int io_rsrc_tags_enable(struct io_ring_ctx *ctx)
 	return 0;
 }
 
-/* Post the tags of the oldest generations that nothing holds any more. */
+static struct io_rsrc_gen *io_rsrc_gen_retirable(struct io_ring_ctx *ctx)
+{
+	struct io_rsrc_gen *gen;
+
+	gen = list_first_entry_or_null(&ctx->rsrc_gens, struct io_rsrc_gen,
+				       node);
+	return gen && !atomic_read(&gen->refs) ? gen : NULL;
+}
+
+/*
+ * Post the tags of the oldest generations that nothing holds any more.
+ * The application decides how many wait behind one held generation, so
+ * tags are posted without rsrc_gen_lock held; one task at a time does
+ * it, so that they still go out in order. Another that frees a
+ * generation meanwhile leaves it to that task: it dropped the reference
+ * before taking the lock, and the posting task looks again under it.
+ */
 static void io_rsrc_gens_retire(struct io_ring_ctx *ctx)
 {
 	struct io_rsrc_gen *gen;
 
-	/* under the lock, so that tags go out in order */
 	spin_lock(&ctx->rsrc_gen_lock);
-	while ((gen = list_first_entry_or_null(&ctx->rsrc_gens,
-					       struct io_rsrc_gen, node)) &&
-	       !atomic_read(&gen->refs)) {
+	if (ctx->rsrc_retiring)
+		goto out;
+	ctx->rsrc_retiring = true;
+	while ((gen = io_rsrc_gen_retirable(ctx))) {
 		list_del(&gen->node);
+		spin_unlock(&ctx->rsrc_gen_lock);
 		io_post_cqe(ctx, gen->tag, 0, 0, 0, 0);
 		kfree(gen);
+		spin_lock(&ctx->rsrc_gen_lock);
 	}
+	ctx->rsrc_retiring = false;
+out:
 	spin_unlock(&ctx->rsrc_gen_lock);
 }
 

@@ -962,6 +962,68 @@ TEST_F(modes, tag_cqe_after_user_file)
 	close(fd_new);
 }
 
+/*
+ * Many replacements behind one request that holds its node: every tag
+ * waits, then all go out in the order of the replacements (the first one
+ * replaced the registered tag 2, each later one the tag set before it).
+ */
+#define NR_REPLACE	400
+
+TEST_F(modes, tag_cqes_behind_held_user_in_order)
+{
+	struct io_uring_rsrc_register reg;
+	struct io_uring_rsrc_update2 up;
+	struct test_ring *r = &self->r;
+	__u64 tags[2] = { 1, 2 }, tag;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	int fds[2], fd_new, i;
+	char buf[64];
+
+	ASSERT_EQ(0, ring_init_mode(r, 8, variant->setup_flags));
+	fd_new = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd_new);
+	fds[0] = self->pfd[0];
+	fds[1] = fd_new;
+	memset(&reg, 0, sizeof(reg));
+	reg.nr = 2;
+	reg.data = (__u64)(uintptr_t)fds;
+	reg.tags = (__u64)(uintptr_t)tags;
+	ASSERT_EQ(0, io_uring_register(r->fd, IORING_REGISTER_FILES2,
+				       &reg, sizeof(reg)));
+
+	sqe = sqe_rw(r, IORING_OP_READ, 0, buf, sizeof(buf), 0, UD_READ);
+	ASSERT_NE(NULL, sqe);
+	sqe->flags |= IOSQE_FIXED_FILE;
+	ASSERT_EQ(1, ring_submit_mode(r, 1));
+
+	for (i = 0; i < NR_REPLACE; i++) {
+		tag = TAG_NEW + i;
+		memset(&up, 0, sizeof(up));
+		up.offset = 1;
+		up.data = (__u64)(uintptr_t)&fd_new;
+		up.tags = (__u64)(uintptr_t)&tag;
+		up.nr = 1;
+		ASSERT_EQ(1, io_uring_register(r->fd, IORING_REGISTER_FILES_UPDATE2,
+					       &up, sizeof(up)));
+	}
+	EXPECT_NO_CQE(r);
+
+	close(self->pfd[1]);
+	self->pfd[1] = -1;
+	EXPECT_CQE(r, UD_READ, 0, 0);
+	for (i = 0; i < NR_REPLACE; i++) {
+		ASSERT_EQ(0, ring_pop_cqe(r, &cqe, WAIT_MS)) {
+			TH_LOG("tag CQE %d missing", i);
+		}
+		ASSERT_EQ((__u64)(i ? TAG_NEW + i - 1 : 2), cqe.user_data);
+		ASSERT_EQ(0, cqe.res);
+		ASSERT_EQ(0U, cqe.flags);
+	}
+	EXPECT_NO_CQE(r);
+	close(fd_new);
+}
+
 /* ---- 9. A disarmed linked timeout with CQE_SKIP_SUCCESS posts nothing ---- */
 
 TEST_F(modes, linked_timeout_skip_success)
