@@ -335,21 +335,22 @@ void io_wq_enqueue(struct io_wq *wq, struct io_wq_work *work)
 		io_wq_spawn(wq, type);
 }
 
-/*
- * Cancel pending work that @match accepts, and interrupt running work it
- * accepts. Stops at the first match unless @all.
- */
-/*
- * Cancel matching work: pending work is finished as cancelled, running
- * work is interrupted. *nr_pending (if set) grows by the pending count.
+/**
+ * io_wq_cancel - take matching work off the pool
+ * @match: picks the work; @all: every match, or stop at the first
+ * @cancelled: pending work that matched is moved here, for the caller to
+ *	hand to io_wq_cancel_list() once it holds no locks
+ * @nr_pending: if set, grows by the number of pending works moved
+ *
+ * Running work that matches is interrupted instead.
  */
 enum io_wq_cancel io_wq_cancel(struct io_wq *wq, io_wq_match_fn *match,
-			       void *data, bool all, unsigned int *nr_pending)
+			       void *data, bool all, struct list_head *cancelled,
+			       unsigned int *nr_pending)
 {
 	enum io_wq_cancel ret = IO_WQ_CANCEL_NOTFOUND;
 	struct io_wq_work *work, *tmp;
 	struct io_worker *worker;
-	LIST_HEAD(cancelled);
 	int type;
 
 	spin_lock(&wq->lock);
@@ -357,7 +358,7 @@ enum io_wq_cancel io_wq_cancel(struct io_wq *wq, io_wq_match_fn *match,
 		list_for_each_entry_safe(work, tmp, &wq->pending[type], list) {
 			if (!match(work, data))
 				continue;
-			list_move_tail(&work->list, &cancelled);
+			list_move_tail(&work->list, cancelled);
 			ret = IO_WQ_CANCEL_OK;
 			if (nr_pending)
 				(*nr_pending)++;
@@ -377,11 +378,19 @@ enum io_wq_cancel io_wq_cancel(struct io_wq *wq, io_wq_match_fn *match,
 	}
 out:
 	spin_unlock(&wq->lock);
-	list_for_each_entry_safe(work, tmp, &cancelled, list) {
-		list_del_init(&work->list);
-		wq->ops->cancel(work);
-	}
 	return ret;
+}
+
+/* Finish work that io_wq_cancel() took off its pool, as cancelled. */
+void io_wq_cancel_list(const struct io_wq_ops *ops, struct list_head *works)
+{
+	struct io_wq_work *work, *tmp;
+
+	list_for_each_entry_safe(work, tmp, works, list) {
+		list_del_init(&work->list);
+		ops->cancel(work);
+		cond_resched();
+	}
 }
 
 /*

@@ -63,7 +63,9 @@ struct io_wq *io_wq_create(unsigned int bounded, const struct io_wq_ops *ops);
 void io_wq_enqueue(struct io_wq *wq, struct io_wq_work *work);
 void io_wq_hash_work(struct io_wq_work *work, void *key);
 enum io_wq_cancel io_wq_cancel(struct io_wq *wq, io_wq_match_fn *match,
-			       void *data, bool all, unsigned int *nr_pending);
+			       void *data, bool all, struct list_head *cancelled,
+			       unsigned int *nr_pending);
+void io_wq_cancel_list(const struct io_wq_ops *ops, struct list_head *works);
 int io_wq_max_workers(struct io_wq *wq, int *counts);
 int io_wq_set_affinity(struct io_wq *wq, const struct cpumask *mask);
 void io_wq_exit(struct io_wq *wq, bool drain);

@@ -181,6 +181,7 @@ enum io_wq_cancel io_tctx_cancel_work(struct io_ring_ctx *ctx,
 {
 	enum io_wq_cancel ret = IO_WQ_CANCEL_NOTFOUND, one;
 	struct io_tctx_node *node;
+	LIST_HEAD(cancelled);
 
 	mutex_lock(&io_tctx_lock);
 	list_for_each_entry(node, &ctx->tctx_list, ctx_node) {
@@ -189,12 +190,18 @@ enum io_wq_cancel io_tctx_cancel_work(struct io_ring_ctx *ctx,
 		/* the task detaches under io_tctx_lock before freeing its pool */
 		if (!wq)
 			continue;
-		one = io_wq_cancel(wq, match, data, all, nr_pending);
+		one = io_wq_cancel(wq, match, data, all, &cancelled,
+				   nr_pending);
 		ret = min(ret, one);
 		if (!all && one != IO_WQ_CANCEL_NOTFOUND)
 			break;
 	}
 	mutex_unlock(&io_tctx_lock);
+	/*
+	 * Completing what was cancelled takes as long as the application
+	 * made the queues long: not under a lock every task shares.
+	 */
+	io_wq_cancel_list(&io_req_wq_ops, &cancelled);
 	return ret;
 }
 
