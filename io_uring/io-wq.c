@@ -400,16 +400,17 @@ void io_wq_cancel_list(const struct io_wq_ops *ops, struct list_head *works)
  */
 int io_wq_max_workers(struct io_wq *wq, int *counts)
 {
-	int type, old;
-
 	int cap = min_t(unsigned long, task_rlimit(wq->owner, RLIMIT_NPROC),
 			INT_MAX);
+	int type, old, want;
 
 	spin_lock(&wq->lock);
 	for (type = 0; type < IO_WQ_TYPES; type++) {
 		old = wq->max_workers[type];
-		if (counts[type])
-			wq->max_workers[type] = min(counts[type], cap);
+		/* 0, asked for or capped to, leaves the limit as it is */
+		want = min(counts[type], cap);
+		if (want)
+			wq->max_workers[type] = want;
 		counts[type] = old;
 	}
 	spin_unlock(&wq->lock);
