@@ -57,6 +57,7 @@ int __io_tctx_attach(struct io_ring_ctx *ctx)
 	 * naming it cannot be marked dead under us.
 	 */
 	if (likely(tctx)) {
+		tctx->reset_by_exec = false;
 		node = xa_load(&tctx->rings, (unsigned long)ctx);
 		if (likely(node && node->ctx == ctx)) {
 			tctx->last_node = node;
@@ -320,8 +321,18 @@ void __io_uring_cancel(bool cancel_all)
 	/* requests that end from now on put their references one by one */
 	io_task_refs_drop(tctx);
 	/* after exec, the new image starts a pool of its own */
-	if (cancel_all)
+	if (cancel_all) {
 		tctx->wq_closed = false;
+		tctx->reset_by_exec = true;
+	}
+}
+
+/* current's io_uring state, unless it has none it could see */
+static struct io_uring_task *io_tctx_visible(void)
+{
+	struct io_uring_task *tctx = current->io_uring;
+
+	return tctx && !tctx->reset_by_exec ? tctx : NULL;
 }
 
 /*
@@ -453,7 +464,7 @@ int io_ringfd_unregister(struct io_ring_ctx *ctx, void __user *arg,
 			 unsigned int nr_args)
 {
 	struct io_uring_rsrc_update __user *uregs = arg;
-	struct io_uring_task *tctx = current->io_uring;
+	struct io_uring_task *tctx = io_tctx_visible();
 	struct io_uring_rsrc_update reg;
 	unsigned int i, slot;
 	int ret = 0;
@@ -484,7 +495,7 @@ int io_ringfd_unregister(struct io_ring_ctx *ctx, void __user *arg,
  */
 struct file *io_ringfd_get(unsigned int index, bool take_ref, int *err)
 {
-	struct io_uring_task *tctx = current->io_uring;
+	struct io_uring_task *tctx = io_tctx_visible();
 	struct file *file;
 
 	*err = -EINVAL;

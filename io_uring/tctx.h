@@ -52,6 +52,12 @@ struct io_uring_task {
 	 * no one will tear down, or in the next image with this one's state.
 	 */
 	bool			wq_closed;
+	/*
+	 * Set by exec: the new image sees no io_uring state (as in 6.12,
+	 * which frees it) until it uses a ring. The struct stays, as a
+	 * completion of the old image may still be waking tctx->wait.
+	 */
+	bool			reset_by_exec;
 };
 
 /* Links a task and a ring it submitted to, for cancellation either way. */
