@@ -14,6 +14,7 @@
  * may reuse it as soon as io_uring_enter() returns.
  */
 #include <linux/fs.h>
+#include <linux/fsnotify.h>
 #include <linux/io_uring.h>
 #include <linux/ioprio.h>
 #include <linux/slab.h>
@@ -299,8 +300,25 @@ static void io_rw_end_write(struct kiocb *kiocb)
 		kiocb_end_write(kiocb);
 }
 
+/*
+ * Watchers (inotify, fanotify) hear of a transfer as they would of
+ * read(2) and write(2). Not from polled completions, which may run where
+ * sleeping is not allowed; 6.12 does not send those either.
+ */
+static void io_rw_notify(struct file *file, int ddir)
+{
+	if (ddir == ITER_SOURCE)
+		fsnotify_modify(file);
+	else
+		fsnotify_access(file);
+}
+
 static void io_rw_complete_tw(struct io_kiocb *req, unsigned int issue_flags)
 {
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+
+	io_rw_notify(req->file, (rw->kiocb.ki_flags & IOCB_WRITE) ?
+				ITER_SOURCE : ITER_DEST);
 	io_rw_finish(req, req->async_res);
 	io_req_complete(req);
 }
@@ -461,6 +479,8 @@ static int io_rw_issue(struct io_kiocb *req, unsigned int issue_flags,
 			return -EAGAIN;
 		}
 	}
+	if (!(rw->kiocb.ki_flags & IOCB_HIPRI))
+		io_rw_notify(req->file, ddir);
 	io_rw_finish(req, ret);
 	/* on an IOPOLL ring every issued request completes by being reaped */
 	if (rw->kiocb.ki_flags & IOCB_HIPRI) {
