@@ -124,7 +124,14 @@ int io_cancel(struct io_cancel_data *cd)
 		return ret + !!nr_pending;
 	if (wq_ret == IO_WQ_CANCEL_OK)
 		return 0;
-	return wq_ret == IO_WQ_CANCEL_RUNNING ? -EALREADY : -ENOENT;
+	/*
+	 * A linked timeout (the only canceller of one given request) that
+	 * finds it running in a worker interrupts it but reports -ENOENT,
+	 * as 6.12 does.
+	 */
+	if (wq_ret == IO_WQ_CANCEL_RUNNING && !cd->req)
+		return -EALREADY;
+	return -ENOENT;
 }
 
 /*

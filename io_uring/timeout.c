@@ -265,7 +265,8 @@ static void io_timeout_cancelled(struct io_kiocb *req)
 
 /*
  * A LINK_TIMEOUT fired: cancel the request it watches. It reports -ETIME
- * if that worked, and why not otherwise (-EALREADY, -ENOENT).
+ * if that worked, and why not otherwise (-EALREADY: firing already;
+ * -ENOENT: gone, or running in a worker, which was interrupted).
  */
 static int io_link_timeout_expire(struct io_kiocb *req)
 {
