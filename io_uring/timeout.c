@@ -382,6 +382,16 @@ static int io_timeout_update(struct io_kiocb *req, struct io_timeout_rem *tr)
 	if (atomic64_cmpxchg(&req->wakes, 0, 1) != 0)
 		return -ENOENT;
 	io_timeout_disarm(req);
+	/*
+	 * It fired or counted out between our claim and the disarm: too
+	 * late to change, it ends as it would have (6.12 answers -EALREADY
+	 * for a timer caught firing, -ENOENT for a timeout already gone).
+	 */
+	if (atomic64_read(&req->wakes) != 1) {
+		if (io_wake_release(req, 1))
+			io_req_queue_tw(req, io_timeout_tw);
+		return data->counted ? -ENOENT : -EALREADY;
+	}
 	if (!(t->flags & IORING_TIMEOUT_MULTISHOT))
 		t->off = 0;
 	data->ts = tr->ts;
