@@ -100,8 +100,9 @@ fail=0
 # splats, hangs, failing or missing runs (the framed TAP lines)
 python3 "$TOP/harness/verdict.py" "$out" "$rc" || fail=1
 for name in fuzz fuzz-failnth; do
-	grep -q "^@@FUZZ-RC $name [04]\$" "$out" || {
-		echo "$name: did not finish cleanly ($(grep "^@@FUZZ-RC $name " "$out" || echo 'no exit status'))"
+	# the serial console ends lines with CR LF
+	tr -d '\r' < "$out" | grep -q "^@@FUZZ-RC $name [04]\$" || {
+		echo "$name: did not finish cleanly ($(tr -d '\r' < "$out" | grep "^@@FUZZ-RC $name " || echo 'no exit status'))"
 		fail=1
 	}
 done

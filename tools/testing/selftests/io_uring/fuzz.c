@@ -1361,6 +1361,8 @@ static int nth_prep(struct nth *c)
 		c->nr = 0;
 		break;
 	case IORING_REGISTER_PROBE:
+		/* a probe must start zeroed; an earlier run may have filled it */
+		memset(c->buf, 0, sizeof(c->buf));
 		c->argp = c->buf;
 		c->nr = 64;
 		break;
