@@ -370,6 +370,31 @@ static struct io_kiocb *io_timeout_find(struct io_ring_ctx *ctx, u8 opcode,
 	return NULL;
 }
 
+/*
+ * An update lets go of the timeout it claimed and re-armed. Whatever
+ * fired or cancelled meanwhile is handled by task work. A LINK_TIMEOUT
+ * whose request finished meanwhile was unhooked by io_link_drop_guard(),
+ * whose cancel failed on our claim: carry that cancel out here, or the
+ * timeout would wait for its new time. link_lock orders the two: the
+ * unhooking happened before this, or it will find the claim released.
+ */
+static void io_timeout_update_release(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	bool link = req->opcode == IORING_OP_LINK_TIMEOUT;
+
+	if (link)
+		spin_lock(&ctx->link_lock);
+	if (link && !req->guarded) {
+		atomic64_or(IO_WAKE_CANCEL, &req->wakes);
+		io_req_queue_tw(req, io_timeout_tw);
+	} else if (io_wake_release(req, 1)) {
+		io_req_queue_tw(req, io_timeout_tw);
+	}
+	if (link)
+		spin_unlock(&ctx->link_lock);
+}
+
 /* Give a timeout that has not fired a new time; it is no longer counted. */
 static int io_timeout_update(struct io_kiocb *req, struct io_timeout_rem *tr)
 {
@@ -398,9 +423,7 @@ static int io_timeout_update(struct io_kiocb *req, struct io_timeout_rem *tr)
 	data->mode = mode;
 	/* disarmed: the callback is not running, so it may be set up anew */
 	io_timeout_init(req);
-	/* it fired, or was cancelled, while we held it: deal with that */
-	if (io_wake_release(req, 1))
-		io_req_queue_tw(req, io_timeout_tw);
+	io_timeout_update_release(req);
 	return 0;
 }
 

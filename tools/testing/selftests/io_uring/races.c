@@ -569,7 +569,7 @@ static int quiet(struct test_ring *r, struct round *rd)
 /* per-test tags in user_data, also salts of the seed */
 enum {
 	TAG_LTMO = 1, TAG_TCOUNT, TAG_TREMOVE, TAG_TUPDATE,
-	TAG_POLL, TAG_MPOLL, TAG_PUPDATE, TAG_PCLOSE,
+	TAG_POLL, TAG_MPOLL, TAG_PUPDATE, TAG_PCLOSE, TAG_LUPDATE,
 };
 
 FIXTURE(races) {
@@ -986,6 +986,70 @@ TEST_F(races, timeout_update_vs_expiry)
 	test_end(_metadata, r, rd);
 	TH_LOG("%u rounds: updated %u, expired first %u, updated while expiring %u",
 	       it, st[0], st[1], st[2]);
+}
+
+/* ---- 1e. LINK_TIMEOUT_UPDATE against the completion of the guarded READ ---- */
+
+/*
+ * READ (IOSQE_ASYNC, so that a worker completes it while the submitter
+ * updates) -> LINK_TIMEOUT of LONG_S, updated to LONG_S again while the
+ * racer writes the data. In 6.12 the update and the READ's disarming of
+ * its timeout (__io_disarm_linked_timeout()) both hold ->timeout_lock:
+ * - the update first: 0, and the READ's completion then cancels the
+ *   timeout it just re-armed: -ECANCELED;
+ * - the READ first: the timeout is off ->ltimeout_list, the update finds
+ *   nothing: -ENOENT, and the timeout was cancelled: -ECANCELED.
+ * Neither timer can fire within a round, so any other result, or a
+ * LINK_TIMEOUT still waiting when the rest is done, is wrong.
+ */
+TEST_F(races, link_timeout_update_vs_read)
+{
+	unsigned int st[2] = { 0 }, it, rq, lt, u;
+	struct __kernel_timespec ts, nts;
+	struct test_ring *r = &self->r;
+	struct round *rd = &self->rd;
+	struct io_uring_sqe *sqe;
+	long long start = now_ns();
+	__u32 rs = test_seed(self->seed, TAG_LUPDATE);
+
+	REQUIRE_OP(READ);
+	REQUIRE_OP(LINK_TIMEOUT);
+	REQUIRE_OP(TIMEOUT_REMOVE);
+	set_ts(&ts, LONG_S * 1000000000LL);
+	set_ts(&nts, LONG_S * 1000000000LL);
+	for (it = 0; it < ROUNDS && !time_up(start); it++) {
+		unsigned int len = 1 + rnd(&rs) % 16;
+		bool ok;
+
+		round_begin(rd, TAG_LUPDATE, it);
+		rq = slot_add(rd, "read", false);
+		lt = slot_add(rd, "link_timeout", false);
+		u = slot_add(rd, "link_timeout_update", false);
+		sqe = sqe_read(r, self->pfd[0], self->buf, sizeof(self->buf),
+			       ud_of(rd, rq));
+		ASSERT_NE(NULL, sqe);
+		sqe->flags = IOSQE_IO_LINK | IOSQE_ASYNC;
+		ASSERT_NE(NULL, sqe_timeout(r, IORING_OP_LINK_TIMEOUT, &ts, 0,
+					    ud_of(rd, lt)));
+		submit(_metadata, r, 2);
+		racer_poke(&self->rc, ACT_WRITE, self->pfd[1], len, 'u',
+			   rnd(&rs) % RACER_NS);
+		busy_ns(rnd(&rs) % MAIN_NS);
+		sqe = sqe_tremove(r, ud_of(rd, lt), &nts, ud_of(rd, u));
+		ASSERT_NE(NULL, sqe);
+		sqe->timeout_flags |= IORING_LINK_TIMEOUT_UPDATE;
+		submit(_metadata, r, 1);
+		reap_round(_metadata, r, rd);
+		round_end(_metadata, &self->rc, self->pfd[0]);
+
+		ok = rd->s[rq].res == (int)len &&
+		     rd->s[lt].res == -ECANCELED &&
+		     (rd->s[u].res == 0 || rd->s[u].res == -ENOENT);
+		check(_metadata, rd, ok, "READ, LINK_TIMEOUT and its update disagree");
+		st[rd->s[u].res == 0 ? 0 : 1]++;
+	}
+	test_end(_metadata, r, rd);
+	TH_LOG("%u rounds: updated first %u, READ first %u", it, st[0], st[1]);
 }
 
 /* ---- 2a. POLL_REMOVE / ASYNC_CANCEL of a one-shot poll against the wakeup ---- */
