@@ -552,13 +552,6 @@ static void io_req_issue_tw(struct io_kiocb *req, unsigned int issue_flags)
 	mutex_unlock(&ctx->uring_lock);
 }
 
-/**
- * io_link_unguard - a linked timeout lets go of the request it watches
- *
- * Unhooks @guard from the chain and returns the request it watched, with
- * a reference the caller must put, or NULL if that request has finished
- * already (which unhooked @guard itself).
- */
 /* Take @guard out of the chain after @req, under ctx->link_lock. */
 static void __io_link_unhook(struct io_kiocb *req, struct io_kiocb *guard)
 {
@@ -568,6 +561,13 @@ static void __io_link_unhook(struct io_kiocb *req, struct io_kiocb *guard)
 	guard->guarded = NULL;
 }
 
+/**
+ * io_link_unguard - a linked timeout lets go of the request it watches
+ *
+ * Unhooks @guard from the chain and returns the request it watched, with
+ * a reference the caller must put, or NULL if that request has finished
+ * already (which unhooked @guard itself).
+ */
 struct io_kiocb *io_link_unguard(struct io_kiocb *guard)
 {
 	struct io_ring_ctx *ctx = guard->ctx;
@@ -803,8 +803,12 @@ static void io_wq_run_req(struct io_wq_work *work)
 		}
 		break;
 	}
-	/* interrupted because the pool cancelled it */
-	if (ret == -EINTR && (work->flags & IO_WQ_WORK_CANCEL))
+	/*
+	 * The pool cancelled it: between two attempts (the last one would
+	 * have blocked), or by interrupting the one that blocked.
+	 */
+	if ((ret == -EAGAIN || ret == -EINTR) &&
+	    (work->flags & IO_WQ_WORK_CANCEL))
 		ret = -ECANCELED;
 	io_issue_done(req, ret);
 }
