@@ -5,7 +5,7 @@
 # many SQEs ran; fails on a failing fuzzer, a leak, a splat or a hang.
 #   fuzz.sh <ours|stock>
 # Env: FUZZ_SQES (default 10000000), FUZZ_SECS (default 36000), FUZZ_SEED
-# (default: from the clock; the log has it), FUZZ_THREADS (default 3),
+# (default: from the clock; the log has it), FUZZ_THREADS (default 4),
 # FUZZ_FAILNTH_SECS (bound of the fail-nth run, default 3600),
 # FUZZ_TIMEOUT (s, whole guest run, default both bounds plus an hour).
 . "$(dirname "$0")/lib.sh"
@@ -14,7 +14,7 @@ check_kernel "$KERNEL"
 sqes=${FUZZ_SQES:-10000000}
 secs=${FUZZ_SECS:-36000}
 seed=${FUZZ_SEED:-}
-threads=${FUZZ_THREADS:-3}
+threads=${FUZZ_THREADS:-4}
 nthsecs=${FUZZ_FAILNTH_SECS:-3600}
 
 "$TOP/harness/build.sh" "$KERNEL" fuzz

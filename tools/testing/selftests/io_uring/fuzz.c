@@ -70,12 +70,32 @@ static unsigned long sqes_done;		/* atomic */
 static unsigned long rings_made;	/* atomic */
 static unsigned long failures;		/* atomic */
 
+/*
+ * Where the workers' time goes, summed over threads and printed at the end:
+ * the fuzzer's throughput under an emulated debug kernel is what bounds how
+ * many SQEs a run can afford, so it should be spent submitting.
+ */
+enum spent { T_SETUP, T_SUBMIT, T_WAIT, T_REGISTER, T_THREAD, T_FORK,
+	     T_DRAIN, T_CLOSE, T_NR };
+static const char * const spent_names[T_NR] = {
+	"setup", "submit", "wait", "register", "thread", "fork", "drain", "close",
+};
+static unsigned long spent_ms[T_NR];	/* atomic */
+
 static long now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static long spend(enum spent what, long since)
+{
+	long now = now_ms();
+
+	__atomic_fetch_add(&spent_ms[what], now - since, __ATOMIC_RELAXED);
+	return now;
 }
 
 static __u64 rnd64(__u64 *s)
@@ -1075,7 +1095,8 @@ static void batch(struct worker *w, struct test_ring *r, bool wait)
 	struct __kernel_timespec ts = { 0, rnd(&w->rng, 5000000) };
 	struct io_uring_getevents_arg arg = { .ts = ptr(&ts) };
 	struct io_uring_sqe *sqe, *prev = NULL;
-	unsigned int n = 1 + rnd(&w->rng, 16), i, flags = 0, min = 0;
+	unsigned int n = 1 + rnd(&w->rng, 24), i, flags = 0, min = 0;
+	long t;
 	int ret;
 
 	for (i = 0; i < n && (sqe = ring_get_sqe(r)); i++) {
@@ -1094,9 +1115,11 @@ static void batch(struct worker *w, struct test_ring *r, bool wait)
 		if (load_acquire(r->sq_flags) & IORING_SQ_NEED_WAKEUP)
 			flags |= IORING_ENTER_SQ_WAKEUP;
 	}
+	t = now_ms();
 	guard_arm(w, 2000);
 	ret = io_uring_enter(r->fd, n, min, flags, wait ? &arg : NULL, wait ? sizeof(arg) : 0);
 	guard_arm(w, 0);
+	spend(wait ? T_WAIT : T_SUBMIT, t);
 	check_ret("io_uring_enter", ret);
 	if (ret > (int)n)
 		bad("io_uring_enter(to_submit=%u) returned %d", n, ret);
@@ -1165,8 +1188,14 @@ static int count_fds(void)
 
 static void ring_cycle(struct worker *w)
 {
-	unsigned int budget = 20 + rnd(&w->rng, 300), i, what, nv;
+	/*
+	 * Setting rings up and tearing them down, threads, forks and execs
+	 * cost far more than SQEs under an emulated debug kernel: they are
+	 * kept rare enough that most of the time goes to submitting.
+	 */
+	unsigned int budget = 50 + rnd(&w->rng, 1000), i, what, nv;
 	bool forks = cfg.threads > 1 && !cfg.safe;
+	long t = now_ms();
 	pthread_t th;
 
 	pool_open(w);
@@ -1179,30 +1208,38 @@ static void ring_cycle(struct worker *w)
 	ring_fds[w->idx] = w->r.fd;
 	for (i = 0; i < 2; i++)		/* mostly with fixed files and buffers */
 		gen_register(w, &w->r, i | rnd(&w->rng, 2) << 1);
+	t = spend(T_SETUP, t);
 	for (i = 0; i < budget && !time_up(); i++) {
 		what = rnd(&w->rng, 100);
-		if (what < 70)
+		if (what < 72) {
 			batch(w, &w->r, !one_in(&w->rng, 3));
-		else if (what < 76)
+		} else if (what < 79) {
 			batch(w, &w->r2, one_in(&w->rng, 2));
-		else if (what < 90)
+		} else if (what < 93) {
 			gen_register(w, one_in(&w->rng, 4) ? &w->r2 : &w->r, -1);
-		else if (what < 93 && !pthread_create(&th, NULL, helper_main, w))
+			t = spend(T_REGISTER, t);
+		} else if (what < 94 && !pthread_create(&th, NULL, helper_main, w)) {
 			pthread_join(th, NULL);
-		else if (what < 95 && forks && one_in(&w->rng, 3))
+			t = spend(T_THREAD, t);
+		} else if (what < 95 && forks && one_in(&w->rng, 12)) {
 			fork_child(w, one_in(&w->rng, 3));
+			t = spend(T_FORK, t);
+		}
 		if (what < 97 || one_in(&w->rng, 4)) {	/* else let the CQ fill */
 			reap(w, &w->r);
 			reap(w, &w->r2);
 		}
+		t = now_ms();
 	}
 	drain(w, &w->r);
 	drain(w, &w->r2);
+	t = spend(T_DRAIN, t);
 	ring_fds[w->idx] = -1;
 	/* close with requests in flight, in either order */
 	ring_exit(one_in(&w->rng, 2) ? &w->r : &w->r2);
 	ring_exit(&w->r);
 	ring_exit(&w->r2);
+	spend(T_CLOSE, t);
 	for (nv = 0; nv < NVICT; nv++)
 		w->victim[nv] = -1;	/* CQE lost with the ring: leave the fd */
 }
@@ -1551,6 +1588,10 @@ TEST(fuzz)
 	tmp_remove();
 	ksft_print_msg("fuzz: seed=%llu sqes=%lu rings=%lu\n", cfg.seed,
 		       sqes_done, rings_made);
+	ksft_print_msg("fuzz: time spent (ms, all workers):");
+	for (i = 0; i < T_NR; i++)
+		printf(" %s=%lu", spent_names[i], spent_ms[i]);
+	printf("\n");
 	ASSERT_EQ(0UL, failures);
 }
 
