@@ -10,9 +10,9 @@
  * flight. A buffer may carry a tag, posted as a CQE when the buffer is
  * dropped from a table that stays registered.
  *
- * Pinned pages are charged to the ring creator's RLIMIT_MEMLOCK (unless
- * it has CAP_IPC_LOCK) and to its mm's pinned_vm. A buffer remembers whom
- * it charged, since a clone in another ring may be the last to let go.
+ * Pinned pages are charged to the ring's creator (io_pin_charge()). A
+ * buffer remembers whom it charged, since a clone in another ring may be
+ * the last to let go.
  */
 #include <linux/bvec.h>
 #include <linux/compat.h>
@@ -37,42 +37,9 @@ struct io_mapped_buf {
 	u64			ubuf;		/* user address it was registered at */
 	size_t			len;
 	unsigned int		nr_bvecs;
-	/* charged for nr_bvecs pages: RLIMIT_MEMLOCK (if user), pinned_vm */
-	struct user_struct	*user;
-	struct mm_struct	*mm;
+	struct io_pin_charge	charge;		/* for nr_bvecs pages */
 	struct bio_vec		bvec[];		/* one per page */
 };
-
-static int io_buf_account(struct io_mapped_buf *buf, struct io_ring_ctx *ctx)
-{
-	unsigned long nr = buf->nr_bvecs, limit, cur;
-	struct user_struct *user = ctx->user;
-
-	if (user) {
-		limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
-		cur = atomic_long_read(&user->locked_vm);
-		do {
-			if (cur + nr > limit)
-				return -ENOMEM;
-		} while (!atomic_long_try_cmpxchg(&user->locked_vm, &cur,
-						  cur + nr));
-		buf->user = get_uid(user);
-	}
-	buf->mm = ctx->mm_account;
-	mmgrab(buf->mm);
-	atomic64_add(nr, &buf->mm->pinned_vm);
-	return 0;
-}
-
-static void io_buf_unaccount(struct io_mapped_buf *buf)
-{
-	if (buf->user) {
-		atomic_long_sub(buf->nr_bvecs, &buf->user->locked_vm);
-		free_uid(buf->user);
-	}
-	atomic64_sub(buf->nr_bvecs, &buf->mm->pinned_vm);
-	mmdrop(buf->mm);
-}
 
 void io_buf_put(struct io_mapped_buf *buf)
 {
@@ -82,7 +49,7 @@ void io_buf_put(struct io_mapped_buf *buf)
 		return;
 	for (i = 0; i < buf->nr_bvecs; i++)
 		unpin_user_page(buf->bvec[i].bv_page);
-	io_buf_unaccount(buf);
+	io_pin_uncharge(&buf->charge);
 	kvfree(buf);
 }
 
@@ -120,8 +87,7 @@ static struct io_mapped_buf *io_buf_map(struct io_ring_ctx *ctx,
 	if (!buf)
 		goto unpin;
 	buf->nr_bvecs = nr;
-	buf->user = NULL;
-	ret = io_buf_account(buf, ctx);
+	ret = io_pin_charge(&buf->charge, ctx->user, ctx->mm_account, nr);
 	if (ret)
 		goto free;
 	refcount_set(&buf->refs, 1);

@@ -7,6 +7,8 @@
  * same pages to userspace with vm_insert_pages().
  */
 #include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/user.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -81,6 +83,47 @@ struct page **io_pin_user_pages(unsigned long uaddr, size_t len,
 		unpin_user_pages(pages, ret);
 	kvfree(pages);
 	return ERR_PTR(ret < 0 ? ret : -EFAULT);
+}
+
+/**
+ * io_pin_charge - charge @nr pinned pages to @user and @mm
+ * @user: the ring creator, NULL if it has CAP_IPC_LOCK
+ *
+ * Long-term pins count against the user's RLIMIT_MEMLOCK (-ENOMEM past
+ * it) and the mm's pinned_vm. @c remembers whom it charged, for
+ * io_pin_uncharge(), which may run after the ring is gone.
+ */
+int io_pin_charge(struct io_pin_charge *c, struct user_struct *user,
+		  struct mm_struct *mm, unsigned long nr)
+{
+	unsigned long limit, cur;
+
+	c->user = NULL;
+	if (user) {
+		limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+		cur = atomic_long_read(&user->locked_vm);
+		do {
+			if (cur + nr > limit)
+				return -ENOMEM;
+		} while (!atomic_long_try_cmpxchg(&user->locked_vm, &cur,
+						  cur + nr));
+		c->user = get_uid(user);
+	}
+	c->mm = mm;
+	mmgrab(mm);
+	atomic64_add(nr, &mm->pinned_vm);
+	c->nr = nr;
+	return 0;
+}
+
+void io_pin_uncharge(struct io_pin_charge *c)
+{
+	if (c->user) {
+		atomic_long_sub(c->nr, &c->user->locked_vm);
+		free_uid(c->user);
+	}
+	atomic64_sub(c->nr, &c->mm->pinned_vm);
+	mmdrop(c->mm);
 }
 
 /* Application pages for IORING_SETUP_NO_MMAP, pinned for the ring's life. */

@@ -4,7 +4,9 @@
 
 #include <linux/types.h>
 
+struct mm_struct;
 struct page;
+struct user_struct;
 struct vm_area_struct;
 
 /*
@@ -19,6 +21,16 @@ struct io_region {
 	bool		pinned;		/* user pages: unpin, don't free */
 };
 
+/* What long-term pinned pages were charged to, see io_pin_charge(). */
+struct io_pin_charge {
+	struct user_struct	*user;
+	struct mm_struct	*mm;
+	unsigned long		nr;
+};
+
+int io_pin_charge(struct io_pin_charge *c, struct user_struct *user,
+		  struct mm_struct *mm, unsigned long nr);
+void io_pin_uncharge(struct io_pin_charge *c);
 struct page **io_pin_user_pages(unsigned long uaddr, size_t len,
 				unsigned int *nr);
 int io_region_alloc(struct io_region *r, size_t size);
