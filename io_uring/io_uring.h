@@ -151,6 +151,8 @@ struct io_ring_ctx {
 		int			iowq_limits[2];
 		/* IORING_REGISTER_PERSONALITY: id -> const struct cred * */
 		struct xarray		personalities;
+		/* provided buffer groups by id, see kbuf.c */
+		struct xarray		buf_groups;
 		u32			pers_next;
 		/* requests waiting for an event, see io_req_park() */
 		struct list_head	parked;
@@ -278,7 +280,14 @@ enum {
 	/* its file is a ring, not a fixed one: task exit cancels it */
 	REQ_F_RING_FILE		= BIT(23),
 	REQ_F_RSRC_GEN		= BIT(24),	/* req->rsrc_gen is held */
+	/* IOSQE_BUFFER_SELECT picked a buffer, see kbuf.c */
+	REQ_F_KBUF_LEGACY	= BIT(25),	/* req->kbuf is held */
+	REQ_F_KBUF_RING		= BIT(26),	/* req->bsel.bid of a ring */
+	REQ_F_KBUF_PEEK		= BIT(27),	/* ring head not moved yet */
+	REQ_F_KBUF_MORE		= BIT(28),	/* its rest stays in the ring */
 };
+
+#define REQ_F_KBUF		(REQ_F_KBUF_LEGACY | REQ_F_KBUF_RING)
 
 /*
  * The hot paths test one of these masks instead of each condition: a
@@ -287,7 +296,8 @@ enum {
  */
 #define REQ_F_RELEASE_SLOW	(REQ_F_CLEANUP | REQ_F_ASYNC_DATA | \
 				 REQ_F_CREDS | REQ_F_POLL | REQ_F_INFLIGHT | \
-				 REQ_F_RING_FILE | REQ_F_RSRC_GEN)
+				 REQ_F_RING_FILE | REQ_F_RSRC_GEN | \
+				 REQ_F_KBUF_LEGACY)
 #define REQ_F_FINISH_SLOW	(IOSQE_IO_LINK | IOSQE_IO_HARDLINK | \
 				 REQ_F_GUARDED | REQ_F_REFCOUNT)
 
@@ -295,6 +305,16 @@ struct io_kiocb;
 
 /* A request callback run in the submitter's context (see io_req_queue_tw()). */
 typedef void (*io_tw_fn)(struct io_kiocb *req, unsigned int issue_flags);
+
+struct io_kbuf;
+
+/* What IOSQE_BUFFER_SELECT picked for a request (see kbuf.c). */
+struct io_buf_sel {
+	u64				addr;
+	u32				len;
+	u16				group;		/* sqe->buf_group */
+	u16				bid;
+};
 
 struct io_kiocb {
 	union {
@@ -312,6 +332,8 @@ struct io_kiocb {
 	u64				big_cqe[2];	/* extra CQE32 words */
 	void				*async_data;	/* op state beyond cmd */
 	struct io_mapped_buf		*buf;		/* registered buffer in use */
+	struct io_buf_sel		bsel;
+	struct io_kbuf			*kbuf;		/* REQ_F_KBUF_LEGACY */
 	/* the generation it joined when it took a registered resource */
 	struct io_rsrc_gen		*rsrc_gen;
 	/* the next request of an IOSQE_IO_LINK chain, issued after this one */
@@ -533,6 +555,7 @@ void io_req_complete_list(struct io_ring_ctx *ctx, struct io_kiocb *req,
 			  bool recycle);
 void io_req_fail(struct io_kiocb *req, int err);
 void io_req_run(struct io_kiocb *req);
+void io_req_requeue(struct io_kiocb *req);
 struct io_kiocb *io_link_unguard(struct io_kiocb *guard);
 void io_drain_cancel(struct io_ring_ctx *ctx, struct task_struct *task);
 int __init io_req_cache_init(void);

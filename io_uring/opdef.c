@@ -12,6 +12,7 @@
 #include "openclose.h"
 #include "fs.h"
 #include "rw.h"
+#include "kbuf.h"
 #include "poll.h"
 #include "timeout.h"
 #include "cancel.h"
@@ -31,6 +32,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	[IORING_OP_READV] = {
 		.name			= "READV",
 		.prep			= io_prep_rwv,
+		.buffer_select		= 1,
 		.issue			= io_read,
 		.cleanup		= io_rw_cleanup,
 		.pollin			= 1,
@@ -172,6 +174,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	[IORING_OP_READ] = {
 		.name			= "READ",
 		.prep			= io_prep_rw,
+		.buffer_select		= 1,
 		.issue			= io_read,
 		.pollin			= 1,
 		.needs_file		= 1,
@@ -224,8 +227,20 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 		.audit_skip		= 1,
 	},
 	[IORING_OP_SPLICE]		= { .name = "SPLICE" },
-	[IORING_OP_PROVIDE_BUFFERS]	= { .name = "PROVIDE_BUFFERS" },
-	[IORING_OP_REMOVE_BUFFERS]	= { .name = "REMOVE_BUFFERS" },
+	[IORING_OP_PROVIDE_BUFFERS] = {
+		.name			= "PROVIDE_BUFFERS",
+		.prep			= io_provide_buffers_prep,
+		.issue			= io_provide_buffers,
+		.audit_skip		= 1,
+		.iopoll			= 1,
+	},
+	[IORING_OP_REMOVE_BUFFERS] = {
+		.name			= "REMOVE_BUFFERS",
+		.prep			= io_remove_buffers_prep,
+		.issue			= io_remove_buffers,
+		.audit_skip		= 1,
+		.iopoll			= 1,
+	},
 	[IORING_OP_TEE]			= { .name = "TEE" },
 	[IORING_OP_SHUTDOWN]		= { .name = "SHUTDOWN" },
 	[IORING_OP_RENAMEAT]		= { .name = "RENAMEAT" },
@@ -248,7 +263,16 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	[IORING_OP_URING_CMD]		= { .name = "URING_CMD" },
 	[IORING_OP_SEND_ZC]		= { .name = "SEND_ZC" },
 	[IORING_OP_SENDMSG_ZC]		= { .name = "SENDMSG_ZC" },
-	[IORING_OP_READ_MULTISHOT]	= { .name = "READ_MULTISHOT" },
+	[IORING_OP_READ_MULTISHOT] = {
+		.name			= "READ_MULTISHOT",
+		.prep			= io_read_mshot_prep,
+		.issue			= io_read_mshot,
+		.needs_file		= 1,
+		.unbound_nonreg_file	= 1,
+		.pollin			= 1,
+		.buffer_select		= 1,
+		.audit_skip		= 1,
+	},
 	[IORING_OP_WAITID] = {
 		.name			= "WAITID",
 		.prep			= io_waitid_prep,

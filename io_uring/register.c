@@ -20,6 +20,7 @@
 #include "tctx.h"
 #include "cancel.h"
 #include "sqpoll.h"
+#include "kbuf.h"
 
 #define IORING_MAX_RESTRICTIONS	(IORING_RESTRICTION_LAST + \
 				 IORING_REGISTER_LAST + IORING_OP_LAST)
@@ -463,6 +464,18 @@ static int io_register(struct io_ring_ctx *ctx, unsigned int opcode,
 		if (!arg || nr_args != 1)
 			return -EINVAL;
 		return io_sync_cancel(ctx, arg);
+	case IORING_REGISTER_PBUF_RING:
+		if (!arg || nr_args != 1)
+			return -EINVAL;
+		return io_register_pbuf_ring(ctx, arg);
+	case IORING_UNREGISTER_PBUF_RING:
+		if (!arg || nr_args != 1)
+			return -EINVAL;
+		return io_unregister_pbuf_ring(ctx, arg);
+	case IORING_REGISTER_PBUF_STATUS:
+		if (!arg || nr_args != 1)
+			return -EINVAL;
+		return io_register_pbuf_status(ctx, arg);
 	}
 	return -EINVAL;
 }

@@ -13,15 +13,18 @@
  * copied in prep as well (IORING_FEAT_SUBMIT_STABLE), so the application
  * may reuse it as soon as io_uring_enter() returns.
  */
+#include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/fsnotify.h>
 #include <linux/io_uring.h>
 #include <linux/ioprio.h>
+#include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <linux/uaccess.h>
 
 #include "io_uring.h"
+#include "kbuf.h"
 #include "rw.h"
 
 struct io_rw {
@@ -72,7 +75,9 @@ int io_prep_rw(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	ret = io_rw_prep_common(req, sqe);
 	if (ret)
 		return ret;
-	if (!access_ok(u64_to_user_ptr(rw->addr), rw->len))
+	/* with IOSQE_BUFFER_SELECT, sqe->addr is not used */
+	if (!(req->flags & IOSQE_BUFFER_SELECT) &&
+	    !access_ok(u64_to_user_ptr(rw->addr), rw->len))
 		return -EFAULT;
 	return 0;
 }
@@ -104,6 +109,37 @@ static int io_rw_ddir(struct io_kiocb *req)
 	return req->opcode == IORING_OP_READV ? ITER_DEST : ITER_SOURCE;
 }
 
+/*
+ * READV with IOSQE_BUFFER_SELECT: a single iovec, whose length (only) is
+ * the most to read into the picked buffer; it is read now and not kept.
+ */
+static int io_prep_rwv_select(struct io_kiocb *req)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+	struct compat_iovec __user *cvec;
+	struct iovec __user *uvec;
+	compat_ssize_t clen;
+	size_t len;
+
+	if (rw->len != 1)
+		return -EINVAL;
+	if (req->ctx->compat) {
+		cvec = u64_to_user_ptr(rw->addr);
+		if (get_user(clen, &cvec->iov_len))
+			return -EFAULT;
+		if (clen < 0)
+			return -EINVAL;
+		rw->len = clen;
+		return 0;
+	}
+	uvec = u64_to_user_ptr(rw->addr);
+	if (get_user(len, &uvec->iov_len))
+		return -EFAULT;
+	/* as 6.12: the length is taken modulo 2^32 */
+	rw->len = len;
+	return 0;
+}
+
 int io_prep_rwv(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
 	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
@@ -117,6 +153,8 @@ int io_prep_rwv(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	ret = io_rw_prep_common(req, sqe);
 	if (ret)
 		return ret;
+	if (req->flags & IOSQE_BUFFER_SELECT)
+		return io_prep_rwv_select(req);
 	vec = kmalloc(sizeof(*vec), GFP_KERNEL);
 	if (!vec)
 		return -ENOMEM;
@@ -163,6 +201,9 @@ static int io_rw_iter(struct io_kiocb *req, int ddir, struct iov_iter *iter)
 		if (req->buf)
 			ret = io_buf_import(req->buf, ddir, rw->addr, rw->len,
 					    iter);
+		else if (req->flags & IOSQE_BUFFER_SELECT)
+			ret = import_ubuf(ddir, u64_to_user_ptr(req->bsel.addr),
+					  req->bsel.len, iter);
 		else
 			ret = import_ubuf(ddir, u64_to_user_ptr(rw->addr),
 					  rw->len, iter);
@@ -197,6 +238,8 @@ static size_t io_rw_want(struct io_kiocb *req)
 	struct io_rw_vec *vec = req->async_data;
 
 	/* as read(2) and write(2), a transfer stops at MAX_RW_COUNT */
+	if (req->flags & IOSQE_BUFFER_SELECT)
+		return min_t(size_t, req->bsel.len, MAX_RW_COUNT);
 	if (!vec)
 		return min_t(size_t, rw->len, MAX_RW_COUNT);
 	return min_t(size_t, iov_length(vec->iov, vec->nr), MAX_RW_COUNT);
@@ -289,7 +332,7 @@ static void io_rw_finish(struct io_kiocb *req, long res)
 	if (res < 0 || res != io_rw_want(req))
 		io_req_set_fail(req);
 	io_rw_update_pos(req);
-	io_req_set_res(req, res, 0);
+	io_req_set_res(req, res, io_kbuf_done(req, res));
 }
 
 /* Freeze protection is taken for writes to regular files only. */
@@ -432,6 +475,12 @@ static int io_rw_issue(struct io_kiocb *req, unsigned int issue_flags,
 	struct iov_iter iter;
 	ssize_t ret;
 
+	/* as in 6.12, a buffer is picked before the file is looked at */
+	if ((req->flags & IOSQE_BUFFER_SELECT) && !(req->flags & REQ_F_KBUF)) {
+		ret = io_kbuf_pick(req, rw->len, issue_flags);
+		if (unlikely(ret))
+			return ret;
+	}
 	ret = io_rw_init_kiocb(req, ddir);
 	if (unlikely(ret))
 		return ret;
@@ -457,6 +506,8 @@ static int io_rw_issue(struct io_kiocb *req, unsigned int issue_flags,
 
 	ret = io_rw_call(req, ddir, &iter);
 	if (ret == -EIOCBQUEUED) {
+		/* it completes without uring_lock: the buffer is its own now */
+		io_kbuf_keep(req);
 		if (rw->kiocb.ki_flags & IOCB_HIPRI)
 			io_iopoll_add(req, issue_flags);
 		return IOU_QUEUED;
@@ -489,6 +540,104 @@ static int io_rw_issue(struct io_kiocb *req, unsigned int issue_flags,
 		return IOU_QUEUED;
 	}
 	return IOU_DONE;
+}
+
+/*
+ * READ_MULTISHOT: a read into a provided buffer each time the file has
+ * data, each with a CQE that carries IORING_CQE_F_MORE, until the end of
+ * the file, an error (-ENOBUFS once the group is empty), or a CQE that
+ * does not fit in the CQ ring ends it. In between it waits for the file
+ * by polling, so only files that can be polled are accepted.
+ */
+#define IO_MSHOT_ROUNDS	32	/* reads per issue before it yields */
+/* a read would not block: data, or the end of the file, or an error */
+#define IO_MSHOT_READY	(EPOLLIN | EPOLLRDNORM | EPOLLRDHUP | EPOLLHUP | \
+			 EPOLLERR)
+
+int io_read_mshot_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+	int ret;
+
+	if (!(req->flags & IOSQE_BUFFER_SELECT))
+		return -EINVAL;
+	ret = io_rw_prep_common(req, sqe);
+	if (ret)
+		return ret;
+	/* the buffers come from the group, their size too */
+	if (rw->addr || rw->len)
+		return -EINVAL;
+	return 0;
+}
+
+/* One read into a buffer picked now: bytes read, or an errno. */
+static ssize_t io_read_mshot_once(struct io_kiocb *req,
+				  unsigned int issue_flags, bool nowait)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+	struct iov_iter iter;
+	ssize_t ret;
+
+	if (!(req->flags & REQ_F_KBUF)) {
+		ret = io_kbuf_pick(req, 0, issue_flags);
+		if (ret)
+			return ret;
+	}
+	ret = io_rw_init_kiocb(req, ITER_DEST);
+	if (!ret)
+		ret = io_rw_iter(req, ITER_DEST, &iter);
+	if (!ret)
+		ret = io_rw_verify(req, ITER_DEST, iov_iter_count(&iter));
+	if (ret)
+		return ret;
+	if (nowait)
+		rw->kiocb.ki_flags |= IOCB_NOWAIT;
+	rw->kiocb.ki_complete = io_rw_complete;
+	ret = io_rw_call(req, ITER_DEST, &iter);
+	if (ret == -EIOCBQUEUED)
+		io_kbuf_keep(req);
+	return ret;
+}
+
+int io_read_mshot(struct io_kiocb *req, unsigned int issue_flags)
+{
+	bool nowait = issue_flags & IO_URING_F_NONBLOCK;
+	unsigned int round;
+	ssize_t ret;
+	u32 cflags;
+
+	if (!file_can_poll(req->file))
+		return -EBADFD;
+	for (round = 0; ; round++) {
+		if (round == IO_MSHOT_ROUNDS) {
+			io_req_requeue(req);
+			return IOU_QUEUED;
+		}
+		/* as 6.12: after a CQE, a buffer is picked only for data */
+		if (round && !(vfs_poll(req->file, NULL) & IO_MSHOT_READY))
+			return -EAGAIN;
+		/* a worker may block, but only until the first data */
+		ret = io_read_mshot_once(req, issue_flags, nowait || round);
+		if (ret == -EIOCBQUEUED)
+			return IOU_QUEUED;	/* ends with that completion */
+		if (ret == -EAGAIN) {
+			io_kbuf_give_back(req, issue_flags, true);
+			return -EAGAIN;
+		}
+		if (ret <= 0) {
+			io_kbuf_give_back(req, issue_flags, false);
+			if (ret < 0)
+				return ret;
+			io_req_set_res(req, 0, 0);
+			return IOU_DONE;
+		}
+		cflags = io_kbuf_done(req, ret);
+		if (!io_post_cqe_more(req->ctx, req->cqe.user_data, ret,
+				      cflags, true)) {
+			io_req_set_res(req, ret, cflags);
+			return IOU_DONE;
+		}
+	}
 }
 
 int io_read(struct io_kiocb *req, unsigned int issue_flags)

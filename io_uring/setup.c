@@ -32,6 +32,7 @@
 #include "tctx.h"
 #include "eventfd.h"
 #include "sqpoll.h"
+#include "kbuf.h"
 
 #define CREATE_TRACE_POINTS
 #include <trace/events/io_uring.h>
@@ -277,6 +278,7 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	spin_lock_init(&ctx->rsrc_gen_lock);
 	init_completion(&ctx->ref_done);
 	xa_init_flags(&ctx->personalities, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
+	xa_init_flags(&ctx->buf_groups, XA_FLAGS_ACCOUNT);
 	INIT_LIST_HEAD(&ctx->tctx_list);
 	INIT_LIST_HEAD(&ctx->parked);
 	INIT_LIST_HEAD(&ctx->drain_list);
@@ -320,6 +322,7 @@ static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 	if (ctx->submitter_task)
 		put_task_struct(ctx->submitter_task);
 	io_personalities_free(ctx);
+	io_kbuf_groups_free(ctx);
 	put_cred(ctx->creds);
 	if (ctx->user)
 		free_uid(ctx->user);
@@ -395,9 +398,13 @@ static struct io_region *io_mmap_region(struct io_ring_ctx *ctx, loff_t off)
 static int io_uring_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct io_ring_ctx *ctx = file->private_data;
+	loff_t off = (loff_t)vma->vm_pgoff << PAGE_SHIFT;
 	struct io_region *r;
 
-	r = io_mmap_region(ctx, (loff_t)vma->vm_pgoff << PAGE_SHIFT);
+	/* a provided buffer ring may go away meanwhile: kbuf.c pins it */
+	if (io_kbuf_mmap_offset(off))
+		return io_kbuf_mmap(ctx, off, vma);
+	r = io_mmap_region(ctx, off);
 	if (!r)
 		return -EINVAL;
 	return io_region_mmap(r, vma);
@@ -413,9 +420,13 @@ static unsigned long io_uring_get_unmapped_area(struct file *file,
 						unsigned long pgoff,
 						unsigned long flags)
 {
+	struct io_ring_ctx *ctx = file->private_data;
+	loff_t off = (loff_t)pgoff << PAGE_SHIFT;
+
 	if (addr)
 		return -EINVAL;
-	if (!io_mmap_region(file->private_data, (loff_t)pgoff << PAGE_SHIFT))
+	if (io_kbuf_mmap_offset(off) ? !io_kbuf_mmap_valid(ctx, off) :
+				       !io_mmap_region(ctx, off))
 		return -ENOMEM;
 	return mm_get_unmapped_area(current->mm, NULL, 0, len, 0,
 				    flags | MAP_SHARED);

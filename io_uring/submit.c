@@ -22,6 +22,7 @@
 #include "poll.h"
 #include "sqpoll.h"
 #include "rsrc_tags.h"
+#include "kbuf.h"
 
 #define IOSQE_KNOWN	(IOSQE_FIXED_FILE | IOSQE_IO_DRAIN | IOSQE_IO_LINK | \
 			 IOSQE_IO_HARDLINK | IOSQE_ASYNC | \
@@ -189,6 +190,8 @@ static noinline void io_req_release_slow(struct io_kiocb *req)
 		io_req_uncount_ring_file(req);
 	if (flags & REQ_F_RSRC_GEN)
 		io_req_uncharge_rsrc(req);
+	if (flags & REQ_F_KBUF_LEGACY)
+		__io_kbuf_drop(req);
 }
 
 /*
@@ -382,6 +385,8 @@ static __always_inline int io_init_req(struct io_ring_ctx *ctx,
 		ret = io_init_check(ctx, req, opcode);
 		if (ret)
 			return ret;
+		if (req->flags & IOSQE_BUFFER_SELECT)
+			req->bsel.group = READ_ONCE(sqe->buf_group);
 	}
 	if (!def->ioprio && READ_ONCE(sqe->ioprio))
 		return -EINVAL;
@@ -643,7 +648,8 @@ void io_req_complete_tw(struct io_kiocb *req, unsigned int issue_flags)
 void io_req_fail(struct io_kiocb *req, int err)
 {
 	io_req_set_fail(req);
-	io_req_set_res(req, err, 0);
+	/* a buffer it picked is used up, as far as the application knows */
+	io_req_set_res(req, err, io_kbuf_done(req, err));
 	io_req_complete(req);
 }
 
@@ -713,6 +719,8 @@ static void io_req_queue_async(struct io_kiocb *req)
 	const struct io_op_def *def = &io_op_defs[req->opcode];
 	struct io_uring_task *tctx = req->task->io_uring;
 	struct io_wq *wq;
+
+	io_kbuf_recycle(req);
 
 	/* only the task may use its pool: over there, then */
 	if (unlikely(req->task != current)) {
@@ -855,6 +863,8 @@ static noinline void io_req_run_blocked(struct io_kiocb *req)
 	int ret, tries = 0;
 
 	for (;;) {
+		/* the buffer it may have picked is not for keeping while it waits */
+		io_kbuf_recycle(req);
 		ret = io_poll_wait_ready(req);
 		if (ret > 0)
 			return;
@@ -911,6 +921,40 @@ void io_req_run(struct io_kiocb *req)
 		return;
 	}
 	__io_req_run(req);
+}
+
+/*
+ * Task work of io_req_requeue(). A request that keeps finding more work
+ * (data written as fast as it is read) keeps requeueing itself, and
+ * task_work_run() runs what was added while it ran: it stops once the
+ * task is being killed, or the task would never get to die.
+ */
+static void io_req_rerun_tw(struct io_kiocb *req, unsigned int issue_flags)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+
+	if (unlikely((issue_flags & IO_URING_F_TASK_DEAD) ||
+		     percpu_ref_is_dying(&ctx->refs) ||
+		     fatal_signal_pending(current))) {
+		io_req_fail(req, -ECANCELED);
+		return;
+	}
+	mutex_lock(&ctx->uring_lock);
+	io_req_run(req);
+	mutex_unlock(&ctx->uring_lock);
+}
+
+/**
+ * io_req_requeue - issue @req again later, from its task's task work
+ *
+ * For an op that has done a bounded share of work that could go on (a
+ * multishot request with more data ready): its ->issue() calls this and
+ * returns IOU_QUEUED, so that one request cannot keep a task or a worker
+ * to itself.
+ */
+void io_req_requeue(struct io_kiocb *req)
+{
+	io_req_queue_tw(req, io_req_rerun_tw);
 }
 
 /*
