@@ -678,7 +678,9 @@ static int io_cq_wait_loop(struct io_waiter *w)
 		if (io_run_task_work() || io_run_local_tw(ctx, false) ||
 		    !llist_empty(&ctx->deferred_cqes)) {
 			io_cq_post_deferred(ctx);
-			continue;
+			/* task work that keeps coming must not hide a signal */
+			if (!task_sigpending(current))
+				continue;
 		}
 		if (test_bit(IO_CHECK_CQ_DROPPED, &ctx->check_cq)) {
 			ret = -EBADR;
