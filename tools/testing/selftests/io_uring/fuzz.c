@@ -225,6 +225,8 @@ static void tmp_remove(void)
 #define NFIX		8		/* fixed file slots */
 #define NVICT		16		/* fds handed to IORING_OP_CLOSE */
 #define NRECENT		16
+#define NPBUF		3		/* buffer groups the SQEs select from */
+#define PBUF_SZ		4096		/* a ring of at most 256 entries */
 #define FILE_MAX	(1024 * 1024)	/* bound of offsets and sizes in files */
 
 /* user_data: seq << 16 | UD_* | opcode */
@@ -245,6 +247,11 @@ struct worker {
 	__u64 seq, recent[NRECENT];
 	int pers[4];
 	char *data, *scratch;
+	/* provided buffer rings of w->r, groups 0..NPBUF-1, in pbuf_mem */
+	char *pbuf_mem;
+	struct io_uring_buf_ring *pbuf[NPBUF];	/* NULL: not registered */
+	unsigned int pbuf_entries[NPBUF];
+	__u16 pbuf_tail[NPBUF];
 	unsigned int slot;
 	timer_t guard;
 	bool has_guard;
@@ -927,7 +934,106 @@ static void *pick_tags(struct worker *w, unsigned int n)
 	return one_in(&w->rng, 3) ? NULL : tags;
 }
 
-/* a random registration call, or the one numbered @force (0..19) */
+/* Publish up to @n buffers of our data area in group @g's ring. */
+static void pbuf_publish(struct worker *w, unsigned int g, unsigned int n)
+{
+	struct io_uring_buf_ring *br = w->pbuf[g];
+	struct io_uring_buf *b;
+	__u32 len;
+
+	while (n--) {
+		b = &br->bufs[w->pbuf_tail[g] & (w->pbuf_entries[g] - 1)];
+		b->addr = pick_buf(w, &len);
+		b->len = len;
+		b->bid = rnd(&w->rng, 8);
+		w->pbuf_tail[g]++;
+	}
+	__atomic_store_n(&br->tail, w->pbuf_tail[g], __ATOMIC_RELEASE);
+}
+
+/*
+ * IORING_REGISTER_PBUF_RING on w->r, in our memory or (IOU_PBUF_RING_MMAP)
+ * the kernel's, mapped, filled and unmapped again (the group keeps its
+ * pages); or its unregistration, or PBUF_STATUS, with random arguments.
+ */
+static void gen_pbuf(struct worker *w, struct test_ring *r)
+{
+	struct io_uring_buf_status *st = slot(w);
+	struct io_uring_buf_reg *reg = slot(w);
+	unsigned int g = rnd(&w->rng, NPBUF + 1), what = rnd(&w->rng, 4);
+	void *mem = w->pbuf_mem + (g % NPBUF) * PBUF_SZ, *map;
+	off_t off;
+	long ret;
+
+	reg->bgid = g;
+	reg->ring_entries = 1U << rnd(&w->rng, 9);
+	if (one_in(&w->rng, 16))
+		reg->ring_entries = rnd64(&w->rng);
+	reg->flags = one_in(&w->rng, 3) ? IOU_PBUF_RING_MMAP : 0;
+	if (one_in(&w->rng, 3))
+		reg->flags |= IOU_PBUF_RING_INC;
+	if (reg->flags & IOU_PBUF_RING_INC)
+		reg->min_left = rnd(&w->rng, 2) * rnd(&w->rng, 512);
+	if (!(reg->flags & IOU_PBUF_RING_MMAP))
+		reg->ring_addr = one_in(&w->rng, 20) ? bad_addr(w) : ptr(mem);
+	if (what == 0 || r != &w->r) {		/* anything goes, state untouched */
+		if (one_in(&w->rng, 2)) {
+			st->buf_group = g;
+			ret = io_uring_register(r->fd, IORING_REGISTER_PBUF_STATUS, st, 1);
+		} else {
+			ret = io_uring_register(r->fd, IORING_UNREGISTER_PBUF_RING, reg, 1);
+		}
+		check_ret("io_uring_register(pbuf)", ret);
+		return;
+	}
+	if (g == NPBUF || (w->pbuf[g] && what == 1)) {
+		reg->flags = 0;
+		reg->ring_addr = 0;
+		reg->min_left = 0;
+		ret = io_uring_register(r->fd, IORING_UNREGISTER_PBUF_RING, reg, 1);
+		check_ret("io_uring_register(UNREGISTER_PBUF_RING)", ret);
+		if (!ret && g < NPBUF)
+			w->pbuf[g] = NULL;
+		return;
+	}
+	if (w->pbuf[g]) {			/* replenish it */
+		pbuf_publish(w, g, rnd(&w->rng, w->pbuf_entries[g] + 1));
+		return;
+	}
+	if (reg->ring_entries * sizeof(struct io_uring_buf) > PBUF_SZ)
+		reg->ring_entries = PBUF_SZ / sizeof(struct io_uring_buf);
+	ret = io_uring_register(r->fd, IORING_REGISTER_PBUF_RING, reg, 1);
+	check_ret("io_uring_register(PBUF_RING)", ret);
+	if (ret)
+		return;
+	w->pbuf_entries[g] = reg->ring_entries;
+	w->pbuf_tail[g] = 0;
+	if (!(reg->flags & IOU_PBUF_RING_MMAP)) {
+		w->pbuf[g] = mem;
+		pbuf_publish(w, g, rnd(&w->rng, reg->ring_entries + 1));
+		return;
+	}
+	/* fill the kernel's ring through a mapping we drop at once */
+	off = IORING_OFF_PBUF_RING | ((__u64)g << IORING_OFF_PBUF_SHIFT);
+	map = mmap(NULL, PBUF_SZ, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd, off);
+	if (map == MAP_FAILED) {
+		bad("mmap of the PBUF_RING of group %u: %d", g, errno);
+		return;
+	}
+	w->pbuf[g] = map;
+	pbuf_publish(w, g, rnd(&w->rng, reg->ring_entries + 1));
+	munmap(map, PBUF_SZ);
+	w->pbuf[g] = NULL;
+	/* unregister it sometimes, so that no stale state is kept */
+	if (one_in(&w->rng, 2)) {
+		reg->flags = 0;
+		reg->min_left = 0;
+		check_ret("io_uring_register(UNREGISTER_PBUF_RING)",
+			  io_uring_register(r->fd, IORING_UNREGISTER_PBUF_RING, reg, 1));
+	}
+}
+
+/* a random registration call, or the one numbered @force (0..21) */
 static void gen_register(struct worker *w, struct test_ring *r, int force)
 {
 	struct io_uring_rsrc_update2 *up = slot(w);
@@ -955,7 +1061,10 @@ static void gen_register(struct worker *w, struct test_ring *r, int force)
 		if (one_in(&w->rng, 30))
 			iov[i].iov_base = (void *)(uintptr_t)bad_addr(w);
 	}
-	switch (force >= 0 ? force : (int)rnd(&w->rng, 20)) {
+	switch (force >= 0 ? force : (int)rnd(&w->rng, 22)) {
+	case 20: case 21:
+		gen_pbuf(w, r);
+		return;
 	case 0: case 1:		/* FILES or BUFFERS */
 		op = bufs ? IORING_REGISTER_BUFFERS : IORING_REGISTER_FILES;
 		arg = bufs ? (void *)iov : fds;
@@ -1242,6 +1351,7 @@ static void ring_cycle(struct worker *w)
 	spend(T_CLOSE, t);
 	for (nv = 0; nv < NVICT; nv++)
 		w->victim[nv] = -1;	/* CQE lost with the ring: leave the fd */
+	memset(w->pbuf, 0, sizeof(w->pbuf));	/* gone with the ring */
 }
 
 static void *worker_main(void *arg)
@@ -1267,6 +1377,7 @@ static void *worker_main(void *arg)
  * whatever succeeded is undone (the harness checks kmemleak afterwards).
  */
 #define NTH_MAX		200
+#define NTH_SQES	16	/* the SQ of an NTH_ENTER ring, all submitted */
 
 enum { NTH_SETUP, NTH_REG, NTH_ENTER };
 
@@ -1282,7 +1393,9 @@ struct nth {
 	__u64 tags[4];
 	struct io_uring_rsrc_register rr;
 	struct io_uring_rsrc_update2 up;
+	struct io_uring_buf_reg reg;
 	char buf[8192];
+	char page[PAGE] __attribute__((aligned(PAGE)));
 };
 
 static int nth_fd = -1;
@@ -1335,7 +1448,7 @@ static int nth_prep(struct nth *c)
 	c->p.cq_entries = 64;
 	if (c->kind == NTH_SETUP)
 		return 0;
-	if (ring_init_mode(&c->r, 8, c->kind == NTH_ENTER ? c->arg : 0))
+	if (ring_init_mode(&c->r, NTH_SQES, c->kind == NTH_ENTER ? c->arg : 0))
 		return -1;
 	if (c->kind == NTH_ENTER) {
 		nth_sqe(&c->r, IORING_OP_NOP, 0, NULL, 0, IOSQE_IO_LINK);
@@ -1348,6 +1461,13 @@ static int nth_prep(struct nth *c)
 		sqe = nth_sqe(&c->r, IORING_OP_OPENAT, dirfd_tmp, "f0", 0600, 0);
 		if (sqe)
 			sqe->open_flags = O_RDWR | O_CREAT;
+		/* a legacy buffer group, made by the first PROVIDE, used by a READ */
+		sqe = nth_sqe(&c->r, IORING_OP_PROVIDE_BUFFERS, 4, c->buf, 64, IOSQE_IO_LINK);
+		if (sqe)
+			sqe->buf_group = 1;
+		sqe = nth_sqe(&c->r, IORING_OP_READ, c->file, NULL, 0, IOSQE_BUFFER_SELECT);
+		if (sqe)
+			sqe->buf_group = 1;
 		ring_flush(&c->r);
 		return 0;
 	}
@@ -1408,6 +1528,12 @@ static int nth_prep(struct nth *c)
 		c->argp = &c->up;
 		c->nr = 1;
 		break;
+	case IORING_REGISTER_PBUF_RING:	/* pinned: a page of our own */
+		c->reg = (struct io_uring_buf_reg){ .ring_addr = ptr(c->page),
+			.ring_entries = 64, .bgid = 3 };
+		c->argp = &c->reg;
+		c->nr = 1;
+		break;
 	}
 	return 0;
 }
@@ -1418,7 +1544,7 @@ static long nth_call(struct nth *c)
 		return io_uring_setup(8, &c->p);
 	if (c->kind == NTH_REG)
 		return io_uring_register(c->r.fd, c->arg, c->argp, c->nr);
-	return io_uring_enter(c->r.fd, 8, 0, 0, NULL, 0);
+	return io_uring_enter(c->r.fd, NTH_SQES, 0, 0, NULL, 0);
 }
 
 static void nth_undo(struct nth *c, long ret)
@@ -1431,8 +1557,8 @@ static void nth_undo(struct nth *c, long ret)
 		return;
 	}
 	if (c->kind == NTH_ENTER) {
-		if (ret > 8)
-			bad("io_uring_enter(8) returned %ld", ret);
+		if (ret > NTH_SQES)
+			bad("io_uring_enter(%d) returned %ld", NTH_SQES, ret);
 		while ((cqe = ring_wait_cqe(&c->r, 20, NULL))) {
 			if ((cqe->user_data & UD_FD) && cqe->res > 2)
 				close(cqe->res);
@@ -1486,6 +1612,7 @@ static void run_failnth(void)
 		IORING_REGISTER_BUFFERS_UPDATE, IORING_REGISTER_EVENTFD,
 		IORING_REGISTER_EVENTFD_ASYNC, IORING_REGISTER_PERSONALITY,
 		IORING_REGISTER_PROBE, IORING_REGISTER_RING_FDS,
+		IORING_REGISTER_PBUF_RING,
 	};
 	static const __u32 enter[] = {
 		0, IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
@@ -1556,7 +1683,8 @@ static int start_workers(void)
 		w->rng = cfg.seed * 0x9e3779b97f4a7c15ULL + i + 1;
 		w->data = map_arena(DATA_SZ);
 		w->scratch = map_arena(SCRATCH_SZ);
-		if (!w->data || !w->scratch)
+		w->pbuf_mem = map_arena(NPBUF * PBUF_SZ);
+		if (!w->data || !w->scratch || !w->pbuf_mem)
 			return -ENOMEM;
 		if (pthread_create(&w->th, NULL, worker_main, w))
 			return -EAGAIN;
