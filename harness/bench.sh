@@ -36,7 +36,7 @@ NULLB="null_blk.queue_mode=2 null_blk.irqmode=0 null_blk.completion_nsec=0 null_
 
 # name | ops under icount | ops in wall-clock mode | command (guest side;
 # $B = programs, $F = the cached ext4 file, $S = harness/bench)
-# rw args: depth batch file [direct] [fixed] [iopoll] [sqpoll]
+# rw args: depth batch file [direct] [fixed] [iopoll] [sqpoll] [pbuf]
 # shellcheck disable=SC2016 # expanded in the guest
 WORKLOADS='
 nop_qd1                    | 200000  | 200000  | $B/nop  NAME OPS 1 1
@@ -51,6 +51,7 @@ iopoll_randread_qd32_fixed | 100000  | 200000  | $B/rw   NAME OPS 32 8 /dev/null
 bufread_qd1                | 200000  | 200000  | $B/rw   NAME OPS 1 1 $F
 bufread_qd32_b8            | 200000  | 400000  | $B/rw   NAME OPS 32 8 $F
 bufread_qd32_b8_fixed      | 200000  | 400000  | $B/rw   NAME OPS 32 8 $F fixed
+bufread_qd32_b8_pbuf       | 200000  | 400000  | $B/rw   NAME OPS 32 8 $F pbuf
 pipe_pingpong              | 20000   | 2000    | $B/pipe NAME OPS
 sqpoll_nop_d128_b32        | 1000000 | 400000  | $B/nop  NAME OPS 128 32 sqpoll
 sqpoll_randread_qd32_fixed | 100000  | 20000   | $B/rw   NAME OPS 32 8 /dev/nullb0 direct fixed sqpoll
