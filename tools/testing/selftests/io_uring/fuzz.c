@@ -69,6 +69,7 @@ static long deadline_ms;
 static unsigned long sqes_done;		/* atomic */
 static unsigned long rings_made;	/* atomic */
 static unsigned long failures;		/* atomic */
+static unsigned int workers_done;	/* atomic */
 
 /*
  * Where the workers' time goes, summed over threads and printed at the end:
@@ -258,6 +259,7 @@ struct worker {
 	pthread_t th;
 };
 
+static struct worker workers[MAX_THREADS];
 static int ring_fds[MAX_THREADS];	/* each worker's ring, for the others */
 static char *unmapped;			/* PROT_NONE, never mapped */
 
@@ -1364,7 +1366,30 @@ static void *worker_main(void *arg)
 	pool_close(w);
 	if (w->has_guard)
 		timer_delete(w->guard);
+	__atomic_fetch_add(&workers_done, 1, __ATOMIC_RELEASE);
 	return NULL;
+}
+
+/*
+ * Wait for the workers, saying every minute how far the run got: a run
+ * cut short by its timeout still tells how many SQEs it ran.
+ */
+static void wait_workers(void)
+{
+	long start = now_ms(), next = start + 60000;
+	unsigned int i;
+
+	while (__atomic_load_n(&workers_done, __ATOMIC_ACQUIRE) < cfg.threads) {
+		usleep(100000);
+		if (now_ms() < next)
+			continue;
+		next += 60000;
+		ksft_print_msg("fuzz: progress %lds sqes=%lu rings=%lu workers done %u/%u\n",
+			       (now_ms() - start) / 1000, sqes_done, rings_made,
+			       workers_done, cfg.threads);
+	}
+	for (i = 0; i < cfg.threads; i++)
+		pthread_join(workers[i].th, NULL);
 }
 
 /*
@@ -1654,7 +1679,6 @@ static void run_failnth(void)
 
 /* ---- the test ---- */
 
-static struct worker workers[MAX_THREADS];
 
 static int start_workers(void)
 {
@@ -1710,8 +1734,7 @@ TEST(fuzz)
 		close(nth_fd);
 	} else {
 		ASSERT_EQ(0, start_workers());
-		for (i = 0; i < cfg.threads; i++)
-			pthread_join(workers[i].th, NULL);
+		wait_workers();
 	}
 	tmp_remove();
 	ksft_print_msg("fuzz: seed=%llu sqes=%lu rings=%lu\n", cfg.seed,
