@@ -467,13 +467,12 @@ static ssize_t io_rw_call(struct io_kiocb *req, int ddir, struct iov_iter *iter)
 	return file->f_op->write_iter(&rw->kiocb, iter);
 }
 
-static int io_rw_issue(struct io_kiocb *req, unsigned int issue_flags,
-		       int ddir)
+/* Everything an attempt needs before it calls the file: buffer, kiocb, iter. */
+static int io_rw_prepare(struct io_kiocb *req, int ddir,
+			 unsigned int issue_flags, struct iov_iter *iter)
 {
 	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
-	bool nonblock = issue_flags & IO_URING_F_NONBLOCK;
-	struct iov_iter iter;
-	ssize_t ret;
+	int ret;
 
 	/* as in 6.12, a buffer is picked before the file is looked at */
 	if ((req->flags & IOSQE_BUFFER_SELECT) && !(req->flags & REQ_F_KBUF)) {
@@ -484,10 +483,21 @@ static int io_rw_issue(struct io_kiocb *req, unsigned int issue_flags,
 	ret = io_rw_init_kiocb(req, ddir);
 	if (unlikely(ret))
 		return ret;
-	ret = io_rw_iter(req, ddir, &iter);
+	ret = io_rw_iter(req, ddir, iter);
 	if (unlikely(ret))
 		return ret;
-	ret = io_rw_verify(req, ddir, iov_iter_count(&iter));
+	return io_rw_verify(req, ddir, iov_iter_count(iter));
+}
+
+static int io_rw_issue(struct io_kiocb *req, unsigned int issue_flags,
+		       int ddir)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+	bool nonblock = issue_flags & IO_URING_F_NONBLOCK;
+	struct iov_iter iter;
+	ssize_t ret;
+
+	ret = io_rw_prepare(req, ddir, issue_flags, &iter);
 	if (unlikely(ret))
 		return ret;
 	if (nonblock) {
@@ -578,16 +588,8 @@ static ssize_t io_read_mshot_once(struct io_kiocb *req,
 	struct iov_iter iter;
 	ssize_t ret;
 
-	if (!(req->flags & REQ_F_KBUF)) {
-		ret = io_kbuf_pick(req, 0, issue_flags);
-		if (ret)
-			return ret;
-	}
-	ret = io_rw_init_kiocb(req, ITER_DEST);
-	if (!ret)
-		ret = io_rw_iter(req, ITER_DEST, &iter);
-	if (!ret)
-		ret = io_rw_verify(req, ITER_DEST, iov_iter_count(&iter));
+	/* rw->len is 0: the whole buffer */
+	ret = io_rw_prepare(req, ITER_DEST, issue_flags, &iter);
 	if (ret)
 		return ret;
 	if (nowait)
