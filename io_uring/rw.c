@@ -537,6 +537,8 @@ static int io_rw_issue(struct io_kiocb *req, unsigned int issue_flags,
 		if (nonblock && ret > 0 && iov_iter_count(&iter) &&
 		    (req->flags & REQ_F_ISREG)) {
 			io_rw_progress(req, ret);
+			/* data is in its buffer: the rest goes there too */
+			io_kbuf_keep(req);
 			return -EAGAIN;
 		}
 	}
